@@ -1,0 +1,74 @@
+package dev.hybridproxy.api;
+
+import dev.hybridproxy.config.ProxySettings;
+import dev.hybridproxy.engine.ChatCompletions;
+import dev.hybridproxy.engine.ChatRequest;
+import dev.hybridproxy.engine.StreamSession;
+import dev.hybridproxy.engine.Workers;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+/**
+ * {@code POST /v1/chat/completions}: OpenAI Chat Completions. {@link ChatRequestReader} has parsed
+ * the body already and chosen between the two methods by its {@code stream} flag.
+ */
+@Path("/v1/chat/completions")
+@ApplicationScoped
+public class ChatCompletionsResource {
+  private ChatCompletions chatCompletions;
+  private ProxySettings settings;
+  private Workers workers;
+
+  protected ChatCompletionsResource() {}
+
+  @Inject
+  public ChatCompletionsResource(
+      ChatCompletions chatCompletions, ProxySettings settings, Workers workers) {
+    this.chatCompletions = chatCompletions;
+    this.settings = settings;
+    this.workers = workers;
+  }
+
+  /** {@code stream: false}: one JSON answer. */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public String complete(@Context HttpServletRequest http) {
+    return chatCompletions.complete(parsed(http)).toString();
+  }
+
+  /**
+   * {@code stream: true}: waits up to one heartbeat for the upstream to accept, so that an early
+   * refusal is still an HTTP status, then streams.
+   */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  public void stream(
+      @Context HttpServletRequest http, @Context SseEventSink sink, @Context Sse sse) {
+    StreamSession session = chatCompletions.stream(parsed(http));
+    try {
+      session.awaitStart(settings.heartbeatInterval());
+    } catch (RuntimeException e) {
+      session.cancel();
+      throw e;
+    }
+    SseChunkWriter writer =
+        new SseChunkWriter(sink, sse, session::cancel, settings.heartbeatInterval());
+    writer.open(workers.timers());
+    session.deliverTo(writer);
+  }
+
+  private static ChatRequest parsed(HttpServletRequest http) {
+    return (ChatRequest) http.getAttribute(ChatRequestReader.PARSED);
+  }
+}

@@ -1,0 +1,141 @@
+package dev.hybridproxy.backend.http;
+
+import dev.hybridproxy.engine.ErrorKind;
+import dev.hybridproxy.engine.ProxyException;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns an upstream error answer into the proxy's error: status through {@link
+ * ErrorKind#forUpstreamStatus(int)}, the upstream's own message and code when it sent a JSON error
+ * envelope (OpenAI, Anthropic and Gemini shapes), a plain description for anything else (an HTML
+ * page is never echoed). {@code Retry-After} is kept for 429s.
+ */
+public final class UpstreamErrors {
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+
+  private UpstreamErrors() {}
+
+  /** Reads (a bounded part of) the error body, closes the response and describes the failure. */
+  public static ProxyException fromResponse(String backend, Response response, String secret) {
+    int status = response.getStatus();
+    String retryAfter = response.getHeaderString("Retry-After");
+    String body;
+    try (response) {
+      body = readBounded(response);
+    } catch (RuntimeException | IOException e) {
+      body = "";
+    }
+    return fromStatus(backend, status, body, retryAfter, secret);
+  }
+
+  /** The status table applied to an error answer already read. */
+  public static ProxyException fromStatus(
+      String backend, int status, String body, String retryAfter, String secret) {
+    ErrorKind kind = ErrorKind.forUpstreamStatus(status);
+    JsonObject error = errorObject(body);
+    String upstreamMessage = error == null ? null : text(error, "message");
+    String message;
+    if (status == 401 || status == 403) {
+      message =
+          "Backend '"
+              + backend
+              + "' rejected the proxy's credentials (HTTP "
+              + status
+              + "); check its configured API key";
+    } else if (upstreamMessage != null && !upstreamMessage.isBlank()) {
+      message = redact(upstreamMessage, secret);
+    } else {
+      message = "Backend '" + backend + "' answered HTTP " + status;
+    }
+    ProxyException exception = ProxyException.of(kind, message);
+    if (error != null && kind.status() < 500 && kind != ErrorKind.RATE_LIMITED) {
+      String code = text(error, "code");
+      if (code != null) {
+        exception = exception.withCode(code);
+      }
+      String param = text(error, "param");
+      if (param != null) {
+        exception = exception.withParam(param);
+      }
+    }
+    if (kind == ErrorKind.RATE_LIMITED && retryAfter != null && !retryAfter.isBlank()) {
+      exception = exception.withRetryAfter(retryAfter.strip());
+    }
+    return exception;
+  }
+
+  /** An error event inside an otherwise successful stream. */
+  public static ProxyException fromStreamError(String backend, JsonValue error, String secret) {
+    String message = null;
+    if (error instanceof JsonObject object) {
+      message = text(object, "message");
+    } else if (error instanceof JsonString string) {
+      message = string.getString();
+    }
+    return ProxyException.of(
+        ErrorKind.UPSTREAM_ERROR,
+        message == null || message.isBlank()
+            ? "Backend '" + backend + "' reported an error mid-stream"
+            : redact(message, secret));
+  }
+
+  private static JsonObject errorObject(String body) {
+    if (body == null || body.isBlank() || body.charAt(0) != '{' && body.strip().charAt(0) != '{') {
+      return null;
+    }
+    try (JsonReader reader = Json.createReader(new StringReader(body))) {
+      JsonValue value = reader.readValue();
+      if (!(value instanceof JsonObject object)) {
+        return null;
+      }
+      JsonValue error = object.get("error");
+      if (error instanceof JsonObject nested) {
+        return nested;
+      }
+      if (error instanceof JsonString string) {
+        return Json.createObjectBuilder().add("message", string.getString()).build();
+      }
+      return object.containsKey("message") ? object : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String text(JsonObject object, String key) {
+    JsonValue value = object.get(key);
+    if (value instanceof JsonString string) {
+      return string.getString();
+    }
+    if (value != null && value.getValueType() == JsonValue.ValueType.NUMBER) {
+      return value.toString();
+    }
+    return null;
+  }
+
+  /** Removes a configured secret from text that is about to reach a client or a log. */
+  public static String redact(String text, String secret) {
+    if (secret == null || secret.length() < 4 || text == null) {
+      return text;
+    }
+    return text.replace(secret, "***");
+  }
+
+  private static String readBounded(Response response) throws IOException {
+    if (!response.hasEntity()) {
+      return "";
+    }
+    try (InputStream in = response.readEntity(InputStream.class)) {
+      byte[] bytes = in.readNBytes(MAX_ERROR_BODY);
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.hybridproxy.backend.http;
+
+import dev.hybridproxy.engine.ErrorKind;
+import dev.hybridproxy.engine.ProxyException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.client.Invocation;
+import jakarta.ws.rs.core.Response;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.Map;
+import org.glassfish.jersey.client.ClientConfig;
+import org.glassfish.jersey.client.ClientProperties;
+import org.glassfish.jersey.client.JerseyClientBuilder;
+import org.glassfish.jersey.jnh.connector.JavaNetHttpClientProperties;
+import org.glassfish.jersey.jnh.connector.JavaNetHttpConnectorProvider;
+
+/**
+ * The one HTTP seam to upstreams: a single Jersey client on the JDK HttpClient connector, built
+ * explicitly (never through {@code ClientBuilder.newBuilder()}, which would give the server's own
+ * client). Turns transport failures into proxy errors that name the backend, never its URL or key.
+ */
+public final class UpstreamHttp implements AutoCloseable {
+  private final Client client;
+  private final StallGuard stallGuard;
+
+  public UpstreamHttp(StallGuard stallGuard) {
+    this.stallGuard = stallGuard;
+    ClientConfig config =
+        new ClientConfig()
+            .connectorProvider(new JavaNetHttpConnectorProvider())
+            .property(JavaNetHttpClientProperties.HTTP_VERSION, HttpClient.Version.HTTP_1_1)
+            .property(ClientProperties.FOLLOW_REDIRECTS, Boolean.FALSE);
+    this.client = new JerseyClientBuilder().withConfig(config).build();
+  }
+
+  public StallGuard stallGuard() {
+    return stallGuard;
+  }
+
+  /**
+   * Posts a JSON body and returns the response once its headers arrived, whatever its status.
+   *
+   * @param timeout bounds connecting and waiting for the response headers
+   */
+  public Response postJson(
+      String backend,
+      URI uri,
+      Map<String, String> headers,
+      byte[] body,
+      String accept,
+      Duration timeout) {
+    Invocation.Builder request = builder(uri, headers, accept, timeout);
+    try {
+      return request.post(Entity.entity(body, "application/json"));
+    } catch (ProcessingException e) {
+      throw transportFailure(backend, e, timeout);
+    }
+  }
+
+  /** GETs a resource and returns the response once its headers arrived, whatever its status. */
+  public Response get(
+      String backend, URI uri, Map<String, String> headers, String accept, Duration timeout) {
+    try {
+      return builder(uri, headers, accept, timeout).get();
+    } catch (ProcessingException e) {
+      throw transportFailure(backend, e, timeout);
+    }
+  }
+
+  private Invocation.Builder builder(
+      URI uri, Map<String, String> headers, String accept, Duration timeout) {
+    Invocation.Builder request =
+        client
+            .target(uri)
+            .request(accept)
+            .property(
+                ClientProperties.READ_TIMEOUT,
+                (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    headers.forEach(request::header);
+    return request;
+  }
+
+  /** What a failed connection or an unanswered request means to the client. */
+  public static ProxyException transportFailure(
+      String backend, Throwable failure, Duration timeout) {
+    Throwable cause = failure;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      if (cause instanceof HttpTimeoutException || cause instanceof ConnectException) {
+        break;
+      }
+      cause = cause.getCause();
+    }
+    if (cause instanceof HttpConnectTimeoutException) {
+      return ProxyException.of(
+          ErrorKind.UPSTREAM_TIMEOUT,
+          "Timed out connecting to backend '" + backend + "' after " + timeout.toSeconds() + " s",
+          failure);
+    }
+    if (cause instanceof HttpTimeoutException) {
+      return ProxyException.of(
+          ErrorKind.UPSTREAM_TIMEOUT,
+          "Backend '" + backend + "' did not answer within " + timeout.toSeconds() + " s",
+          failure);
+    }
+    if (cause instanceof ConnectException || cause instanceof UnresolvedAddressException) {
+      return ProxyException.of(
+          ErrorKind.UPSTREAM_ERROR, "Could not connect to backend '" + backend + "'", failure);
+    }
+    return ProxyException.of(
+        ErrorKind.UPSTREAM_ERROR,
+        "The connection to backend '" + backend + "' failed: " + cause.getClass().getSimpleName(),
+        failure);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

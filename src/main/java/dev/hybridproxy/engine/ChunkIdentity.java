@@ -1,0 +1,64 @@
+package dev.hybridproxy.engine;
+
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+/**
+ * Keeps {@code id}, {@code created} and {@code model} the same on every chunk of one response:
+ * {@code model} is what the client asked for, {@code id} and {@code created} those of the first
+ * chunk that carried them (or generated ones when none did).
+ */
+public final class ChunkIdentity {
+  private final JsonString model;
+  private JsonString id;
+  private JsonNumber created;
+
+  public ChunkIdentity(String clientModel) {
+    this.model = Json.createValue(clientModel);
+  }
+
+  /** Fixed identity, for responses the proxy assembles itself. */
+  public ChunkIdentity(String clientModel, String id, long created) {
+    this(clientModel);
+    this.id = Json.createValue(id);
+    this.created = Json.createValue(created);
+  }
+
+  public JsonObject apply(JsonObject chunk) {
+    if (id == null && chunk.get("id") instanceof JsonString upstreamId) {
+      id = upstreamId;
+    }
+    if (created == null && chunk.get("created") instanceof JsonNumber upstreamCreated) {
+      created = upstreamCreated;
+    }
+    if (model.equals(chunk.get("model"))
+        && (id == null || id.equals(chunk.get("id")))
+        && (created == null || created.equals(chunk.get("created")))) {
+      return chunk;
+    }
+    JsonObjectBuilder builder = Json.createObjectBuilder(chunk);
+    put(builder, chunk, "id", id);
+    put(builder, chunk, "created", created);
+    builder.add("model", model);
+    return builder.build();
+  }
+
+  private static void put(
+      JsonObjectBuilder builder, JsonObject chunk, String key, JsonValue value) {
+    if (value != null && !value.equals(chunk.get(key))) {
+      builder.add(key, value);
+    }
+  }
+
+  public String id() {
+    return id == null ? null : id.getString();
+  }
+
+  public long created() {
+    return created == null ? 0 : created.longValue();
+  }
+}
