@@ -9,6 +9,13 @@ import jakarta.json.JsonObject;
 public interface ChunkStream extends AutoCloseable {
 
   /**
+   * Returned by {@link #next()} (compared by identity) when the upstream's reasoning channel closed
+   * without a chunk of its own: an Anthropic thinking block's {@code content_block_stop}, for
+   * instance. It carries no data; consumers that only forward chunks skip it.
+   */
+  JsonObject REASONING_END = jakarta.json.Json.createObjectBuilder().build();
+
+  /**
    * The next chunk, or {@code null} when the upstream finished. A malformed event, an upstream
    * error event or a broken connection is thrown as a {@link ProxyException}; after {@link
    * #close()} it returns {@code null}.

@@ -88,6 +88,9 @@ final class PlainStream implements StreamSession {
     try (stream) {
       JsonObject chunk;
       while ((chunk = stream.next()) != null) {
+        if (chunk == ChunkStream.REASONING_END) {
+          continue;
+        }
         if (cancelled.get() || !target.chunk(identity.apply(chunk))) {
           cancel();
           return;
