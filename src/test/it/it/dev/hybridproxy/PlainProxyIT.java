@@ -89,7 +89,7 @@ class PlainProxyIT {
         ex -> {
           ex.startStream();
           ex.write(": upstream processing\n\n");
-          StubUpstream.pause(Duration.ofMillis(3500));
+          StubUpstream.pause(Duration.ofMillis(2500));
           ex.event(StubUpstream.contentChunk("chatcmpl-thinker", "thinker", "done thinking"));
           ex.event("[DONE]");
           ex.end();
@@ -100,10 +100,10 @@ class PlainProxyIT {
     List<ProxyClient.Line> beforeData =
         stream.lines().stream().takeWhile(l -> !l.isData()).toList();
     assertThat(beforeData).allMatch(l -> l.text().equals(": keep-alive"));
-    assertThat(beforeData.size()).as("heartbeat is 1 s, the upstream is silent 3.5 s").isBetween(3, 6);
+    assertThat(beforeData.size()).as("heartbeat is 1 s, the upstream is silent 2.5 s").isBetween(2, 5);
     long firstComment = beforeData.get(0).arrivedNanos();
     long firstData = stream.data().get(0).arrivedNanos();
-    assertThat(TimeUnit.NANOSECONDS.toMillis(firstData - firstComment)).isGreaterThan(2500);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(firstData - firstComment)).isGreaterThan(1800);
     assertThat(stream.content()).isEqualTo("done thinking");
   }
 
