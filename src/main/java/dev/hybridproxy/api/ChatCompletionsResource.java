@@ -62,8 +62,9 @@ public class ChatCompletionsResource {
       session.cancel();
       throw e;
     }
+    RequestRecord record = (RequestRecord) http.getAttribute(RequestRecord.PROPERTY);
     SseChunkWriter writer =
-        new SseChunkWriter(sink, sse, session::cancel, settings.heartbeatInterval());
+        new SseChunkWriter(sink, sse, session::cancel, settings.heartbeatInterval(), record);
     writer.open(workers.timers());
     session.deliverTo(writer);
   }

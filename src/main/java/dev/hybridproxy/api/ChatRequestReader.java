@@ -49,6 +49,9 @@ public class ChatRequestReader implements ContainerRequestFilter {
             read(context),
             Optional.ofNullable(context.getHeaderString("X-Hybrid-Reasoning-Probability")));
     context.setProperty(PARSED, request);
+    if (context.getProperty(RequestRecord.PROPERTY) instanceof RequestRecord record) {
+      record.model(request.model(), request.stream());
+    }
     context
         .getHeaders()
         .putSingle(

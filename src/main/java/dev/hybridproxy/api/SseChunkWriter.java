@@ -29,13 +29,20 @@ final class SseChunkWriter implements ChunkListener {
   private final ReentrantLock lock = new ReentrantLock();
   private volatile boolean closed;
   private volatile long lastSend;
+  private final RequestRecord record;
   private ScheduledFuture<?> heartbeat;
 
-  SseChunkWriter(SseEventSink sink, Sse sse, Runnable onClientGone, Duration heartbeatInterval) {
+  SseChunkWriter(
+      SseEventSink sink,
+      Sse sse,
+      Runnable onClientGone,
+      Duration heartbeatInterval,
+      RequestRecord record) {
     this.sink = sink;
     this.sse = sse;
     this.onClientGone = onClientGone;
     this.heartbeatNanos = heartbeatInterval.toNanos();
+    this.record = record;
   }
 
   /** Sends the first comment and starts the heartbeat. */
@@ -69,12 +76,20 @@ final class SseChunkWriter implements ChunkListener {
   public void complete() {
     data(DONE);
     close();
+    finish(200, "ok");
   }
 
   @Override
   public void fail(ProxyException error) {
     data(ErrorEnvelopeMapper.envelope(error).toString());
     close();
+    finish(200, "error_event:" + error.status());
+  }
+
+  private void finish(int status, String outcome) {
+    if (record != null) {
+      record.finish(status, outcome);
+    }
   }
 
   private boolean data(String json) {
@@ -116,6 +131,7 @@ final class SseChunkWriter implements ChunkListener {
       stopHeartbeat();
       onClientGone.run();
       closeSink();
+      finish(200, "client_closed");
     }
   }
 

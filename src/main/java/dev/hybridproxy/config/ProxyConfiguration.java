@@ -1,5 +1,11 @@
 package dev.hybridproxy.config;
 
+import dev.hybridproxy.auth.ApiKeys;
+import dev.hybridproxy.auth.AuthMode;
+import dev.hybridproxy.auth.ClientAuthenticator;
+import dev.hybridproxy.auth.FailureLockout;
+import dev.hybridproxy.auth.JwtKeys;
+import dev.hybridproxy.auth.JwtVerifier;
 import dev.hybridproxy.backend.Backends;
 import dev.hybridproxy.backend.http.StallGuard;
 import dev.hybridproxy.backend.http.UpstreamHttp;
@@ -20,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -36,6 +43,8 @@ public class ProxyConfiguration {
   private UpstreamHttp http;
   private ChatCompletions chatCompletions;
   private ModelCatalog modelCatalog;
+  private AuthSettings authSettings;
+  private ClientAuthenticator authenticator;
 
   protected ProxyConfiguration() {}
 
@@ -53,7 +62,10 @@ public class ProxyConfiguration {
     if (chatCompletions != null) {
       return;
     }
-    settings = new SettingsReader(new MicroProfileSource(config)).read();
+    MicroProfileSource source = new MicroProfileSource(config);
+    settings = new SettingsReader(source).read();
+    authSettings = new AuthSettingsReader(source).read();
+    authenticator = authenticator(authSettings);
     workers = Workers.create();
     http =
         new UpstreamHttp(
@@ -78,6 +90,62 @@ public class ProxyConfiguration {
             : String.join(
                 ", ",
                 settings.backends().stream().map(b -> b.name() + " (" + b.type() + ")").toList()));
+  }
+
+  private static ClientAuthenticator authenticator(AuthSettings auth) {
+    Optional<JwtVerifier> jwt =
+        auth.jwt()
+            .map(
+                j -> {
+                  Supplier<JwtKeys> keys =
+                      j.publicKey().isPresent()
+                          ? keysOf(j.publicKey().get())
+                          : new JwksSource(j.publicKeyLocation().orElseThrow(), Clock.systemUTC());
+                  keys.get();
+                  return new JwtVerifier(
+                      keys, j.issuer(), j.audiences(), j.clockSkew(), Clock.systemUTC());
+                });
+    if (auth.modes().contains(AuthMode.NONE)) {
+      LOG.log(
+          Level.WARNING,
+          "No client authentication is configured (auth_mode=none): only requests from this"
+              + " machine are served. Set auth_mode=api-key with proxy_api_keys, or auth_mode=jwt,"
+              + " before exposing the proxy.");
+    } else {
+      LOG.log(Level.INFO, "Client authentication: auth_mode={0}", auth.label());
+    }
+    return new ClientAuthenticator(
+        auth.modes(),
+        new ApiKeys(auth.apiKeys()),
+        jwt,
+        new FailureLockout(
+            auth.lockoutFailures(),
+            auth.lockoutWindow(),
+            auth.lockoutDuration(),
+            Clock.systemUTC(),
+            10_000));
+  }
+
+  private static Supplier<JwtKeys> keysOf(String text) {
+    try {
+      JwtKeys keys = JwtKeys.parse(text);
+      return () -> keys;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSettingException(
+          "mp.jwt.verify.publickey: not a usable PEM public key, JWK or JWK Set");
+    }
+  }
+
+  @Produces
+  public AuthSettings authSettings() {
+    engine();
+    return authSettings;
+  }
+
+  @Produces
+  public ClientAuthenticator clientAuthenticator() {
+    engine();
+    return authenticator;
   }
 
   @Produces

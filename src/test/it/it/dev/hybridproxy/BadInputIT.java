@@ -115,6 +115,7 @@ class BadInputIT {
             .send(
                 HttpRequest.newBuilder(client.uri("v1/chat/completions"))
                     .timeout(Duration.ofSeconds(10))
+                    .header("x-api-key", ProxyClient.CLIENT_KEY)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"nope:x\",\"messages\":[{\"role\":\"user\"}]}"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
