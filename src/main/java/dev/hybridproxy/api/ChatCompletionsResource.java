@@ -27,15 +27,20 @@ public class ChatCompletionsResource {
   private ChatCompletions chatCompletions;
   private ProxySettings settings;
   private Workers workers;
+  private InFlightStreams inFlight;
 
   protected ChatCompletionsResource() {}
 
   @Inject
   public ChatCompletionsResource(
-      ChatCompletions chatCompletions, ProxySettings settings, Workers workers) {
+      ChatCompletions chatCompletions,
+      ProxySettings settings,
+      Workers workers,
+      InFlightStreams inFlight) {
     this.chatCompletions = chatCompletions;
     this.settings = settings;
     this.workers = workers;
+    this.inFlight = inFlight;
   }
 
   /** {@code stream: false}: one JSON answer. */
@@ -64,7 +69,9 @@ public class ChatCompletionsResource {
     }
     RequestRecord record = (RequestRecord) http.getAttribute(RequestRecord.PROPERTY);
     SseChunkWriter writer =
-        new SseChunkWriter(sink, sse, session::cancel, settings.heartbeatInterval(), record);
+        new SseChunkWriter(
+            sink, sse, session::cancel, settings.heartbeatInterval(), record, inFlight::remove);
+    inFlight.add(writer, session);
     writer.open(workers.timers());
     session.deliverTo(writer);
   }

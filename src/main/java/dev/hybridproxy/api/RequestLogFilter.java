@@ -1,6 +1,9 @@
 package dev.hybridproxy.api;
 
+import dev.hybridproxy.engine.Telemetry;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -16,13 +19,25 @@ import jakarta.ws.rs.ext.Provider;
 @Provider
 @PreMatching
 @Priority(100)
+@ApplicationScoped
 public class RequestLogFilter implements ContainerRequestFilter, ContainerResponseFilter {
+  private Telemetry telemetry = Telemetry.NONE;
+
+  /** For the JAX-RS runtime, which needs a public constructor on providers. */
+  public RequestLogFilter() {}
+
+  @Inject
+  public RequestLogFilter(Telemetry telemetry) {
+    this.telemetry = telemetry;
+  }
 
   @Override
   public void filter(ContainerRequestContext request) {
     RequestRecord record =
         new RequestRecord(
-            request.getMethod(), "/" + request.getUriInfo().getPath().replaceAll("^/+", ""));
+            request.getMethod(),
+            "/" + request.getUriInfo().getPath().replaceAll("^/+", ""),
+            telemetry);
     request.setProperty(RequestRecord.PROPERTY, record);
   }
 

@@ -1,7 +1,9 @@
 package dev.hybridproxy.api;
 
+import dev.hybridproxy.engine.Telemetry;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -22,9 +24,12 @@ final class RequestRecord {
   private volatile String model = "-";
   private volatile boolean stream;
   private volatile String reasoning = "-";
+  private volatile String backend = "none";
+  private final Telemetry telemetry;
   private final AtomicBoolean logged = new AtomicBoolean();
 
-  RequestRecord(String method, String path) {
+  RequestRecord(String method, String path, Telemetry telemetry) {
+    this.telemetry = telemetry;
     this.id = newId();
     this.method = method;
     this.path = path;
@@ -41,9 +46,18 @@ final class RequestRecord {
     subject = value;
   }
 
-  void model(String value, boolean streaming) {
+  /**
+   * @param backendLabel a label of bounded cardinality: a configured backend name, {@code hybrid}
+   *     or {@code unknown}
+   */
+  void model(String value, boolean streaming, String backendLabel) {
     model = value;
     stream = streaming;
+    backend = backendLabel;
+  }
+
+  void firstToken() {
+    telemetry.timeToFirstToken(backend, Duration.ofNanos(System.nanoTime() - startNanos));
   }
 
   void reasoning(String value) {
@@ -55,7 +69,9 @@ final class RequestRecord {
     if (!logged.compareAndSet(false, true)) {
       return;
     }
-    long millis = (System.nanoTime() - startNanos) / 1_000_000;
+    long nanos = System.nanoTime() - startNanos;
+    long millis = nanos / 1_000_000;
+    telemetry.request(route(), backend, status, Duration.ofNanos(nanos));
     LOG.log(
         Level.INFO,
         "request id={0} method={1} path={2} subject={3} model={4} stream={5} status={6} outcome={7}"
@@ -70,6 +86,13 @@ final class RequestRecord {
         outcome,
         reasoning,
         Long.toString(millis));
+  }
+
+  private String route() {
+    return switch (path) {
+      case "/v1/chat/completions", "/v1/models" -> path;
+      default -> "other";
+    };
   }
 
   /** Quotes text from a client so it cannot forge log lines. */

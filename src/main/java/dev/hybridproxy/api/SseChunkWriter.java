@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Writes one streamed answer to the client as SSE: a comment at once (so headers leave before the
@@ -30,6 +31,7 @@ final class SseChunkWriter implements ChunkListener {
   private volatile boolean closed;
   private volatile long lastSend;
   private final RequestRecord record;
+  private final Consumer<SseChunkWriter> onEnd;
   private ScheduledFuture<?> heartbeat;
 
   SseChunkWriter(
@@ -37,7 +39,9 @@ final class SseChunkWriter implements ChunkListener {
       Sse sse,
       Runnable onClientGone,
       Duration heartbeatInterval,
-      RequestRecord record) {
+      RequestRecord record,
+      Consumer<SseChunkWriter> onEnd) {
+    this.onEnd = onEnd;
     this.sink = sink;
     this.sse = sse;
     this.onClientGone = onClientGone;
@@ -67,8 +71,16 @@ final class SseChunkWriter implements ChunkListener {
     }
   }
 
+  private boolean sentData;
+
   @Override
   public boolean chunk(JsonObject chunk) {
+    if (!sentData) {
+      sentData = true;
+      if (record != null) {
+        record.firstToken();
+      }
+    }
     return data(chunk.toString());
   }
 
@@ -87,6 +99,7 @@ final class SseChunkWriter implements ChunkListener {
   }
 
   private void finish(int status, String outcome) {
+    onEnd.accept(this);
     if (record != null) {
       record.finish(status, outcome);
     }

@@ -12,7 +12,10 @@ import dev.hybridproxy.backend.http.UpstreamHttp;
 import dev.hybridproxy.engine.Backend;
 import dev.hybridproxy.engine.BackendRegistry;
 import dev.hybridproxy.engine.ChatCompletions;
+import dev.hybridproxy.engine.ErrorKind;
 import dev.hybridproxy.engine.ModelCatalog;
+import dev.hybridproxy.engine.ProxyException;
+import dev.hybridproxy.engine.Telemetry;
 import dev.hybridproxy.engine.Workers;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,20 +51,66 @@ public class ProxyConfiguration {
 
   protected ProxyConfiguration() {}
 
+  private Telemetry telemetry;
+
   @Inject
-  public ProxyConfiguration(Config config) {
+  public ProxyConfiguration(Config config, Telemetry telemetry) {
     this.config = config;
+    this.telemetry = telemetry;
   }
 
-  /** Builds everything when the application starts, so that bad configuration stops it. */
+  /**
+   * What health checks and the configuration gate need to know.
+   *
+   * @param read whether the configuration was read (successfully or not)
+   * @param backends how many backends are configured
+   * @param problem why the proxy cannot serve, if it cannot
+   */
+  public record State(boolean read, int backends, Optional<String> problem) {}
+
+  private volatile State state = new State(false, 0, Optional.empty());
+
+  /**
+   * Reads and validates the configuration when the application starts. A bad value is logged as an
+   * error naming the key, readiness reports it, and every API request is refused with 503 and the
+   * same reason: nothing serves half-configured.
+   */
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
-    engine();
+    try {
+      engine();
+    } catch (ProxyException e) {
+      // already logged and recorded
+    }
+  }
+
+  public State state() {
+    return state;
   }
 
   private synchronized void engine() {
     if (chatCompletions != null) {
       return;
     }
+    if (state.problem().isPresent()) {
+      throw notConfigured(state.problem().get());
+    }
+    try {
+      build();
+      state = new State(true, settings.backends().size(), Optional.empty());
+    } catch (InvalidSettingException | IllegalArgumentException e) {
+      close();
+      chatCompletions = null;
+      state = new State(true, 0, Optional.of(e.getMessage()));
+      LOG.log(Level.ERROR, "hybrid-llm-proxy is NOT serving: {0}", e.getMessage());
+      throw notConfigured(e.getMessage());
+    }
+  }
+
+  private static ProxyException notConfigured(String problem) {
+    return ProxyException.of(ErrorKind.UNAVAILABLE, "The proxy is not configured: " + problem);
+  }
+
+  private void build() {
     MicroProfileSource source = new MicroProfileSource(config);
     settings = new SettingsReader(source).read();
     authSettings = new AuthSettingsReader(source).read();

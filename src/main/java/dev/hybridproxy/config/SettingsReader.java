@@ -64,7 +64,8 @@ public final class SettingsReader {
                 "default_backend", name, "a configured backend: " + names(backends));
           }
         });
-    return new ProxySettings(heartbeat, maxBytes, defaultBackend, backends);
+    Duration grace = seconds("shutdown_grace_period", 10.0);
+    return new ProxySettings(heartbeat, maxBytes, defaultBackend, backends, grace);
   }
 
   /** Backend names as selectors use them: lower-case, {@code _} read as {@code -}. */
