@@ -4,9 +4,13 @@ import dev.hybridproxy.backend.Backends;
 import dev.hybridproxy.backend.http.StallGuard;
 import dev.hybridproxy.backend.http.UpstreamHttp;
 import dev.hybridproxy.engine.Backend;
+import dev.hybridproxy.engine.BackendQuirks;
 import dev.hybridproxy.engine.BackendRegistry;
 import dev.hybridproxy.engine.ChatCompletions;
+import dev.hybridproxy.engine.HybridEngine;
+import dev.hybridproxy.engine.HybridSettings;
 import dev.hybridproxy.engine.ModelCatalog;
+import dev.hybridproxy.engine.ReasoningPolicy;
 import dev.hybridproxy.engine.Workers;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -34,6 +39,7 @@ public class ProxyConfiguration {
   private ProxySettings settings;
   private Workers workers;
   private UpstreamHttp http;
+  private HybridEngine hybridEngine;
   private ChatCompletions chatCompletions;
   private ModelCatalog modelCatalog;
 
@@ -53,7 +59,9 @@ public class ProxyConfiguration {
     if (chatCompletions != null) {
       return;
     }
-    settings = new SettingsReader(new MicroProfileSource(config)).read();
+    SettingsReader reader = new SettingsReader(new MicroProfileSource(config));
+    settings = reader.read();
+    HybridSettings hybrid = reader.hybrid();
     workers = Workers.create();
     http =
         new UpstreamHttp(
@@ -61,7 +69,27 @@ public class ProxyConfiguration {
     List<Backend> backends =
         settings.backends().stream().map(b -> Backends.create(b, http)).toList();
     BackendRegistry registry = new BackendRegistry(backends, settings.defaultBackend());
-    chatCompletions = new ChatCompletions(registry, workers.streams());
+    BackendQuirks quirks = new BackendQuirks();
+    for (BackendSettings backend : settings.backends()) {
+      quirks =
+          quirks.with(
+              backend.name(),
+              backend.type(),
+              backend.systemMessages(),
+              backend.reasoningParams(),
+              backend.executionParams());
+    }
+    hybridEngine =
+        new HybridEngine(
+            registry,
+            quirks,
+            hybrid,
+            ReasoningPolicy.from(hybrid, () -> ThreadLocalRandom.current().nextDouble()),
+            workers.streams(),
+            workers.timers(),
+            System::nanoTime,
+            Clock.systemUTC());
+    chatCompletions = new ChatCompletions(registry, hybridEngine, workers.streams());
     modelCatalog =
         new ModelCatalog(
             registry,
@@ -90,6 +118,13 @@ public class ProxyConfiguration {
   public ChatCompletions chatCompletions() {
     engine();
     return chatCompletions;
+  }
+
+  /** The hybrid backend, built from the §9 keys; {@link ChatCompletions} routes to it. */
+  @Produces
+  public HybridEngine hybridEngine() {
+    engine();
+    return hybridEngine;
   }
 
   @Produces
