@@ -201,8 +201,8 @@ public final class BackendQuirks {
   }
 
   /**
-   * The table with one configured backend added: its name's row (or its type's, or "other"),
-   * overridden by what its configuration says.
+   * The table with one configured backend added: its name's row (or, for a wire type other than
+   * {@code openai}, its type's row; else "other openai-type"), overridden by its configuration.
    */
   public BackendQuirks with(
       String name,
@@ -211,8 +211,10 @@ public final class BackendQuirks {
       Optional<JsonObject> reasoningParams,
       Optional<JsonObject> executionParams) {
     String key = BackendRegistry.normalize(name);
+    String wire = BackendRegistry.normalize(type);
     Quirks base =
-        BUILT_IN.getOrDefault(key, BUILT_IN.getOrDefault(BackendRegistry.normalize(type), OTHER));
+        BUILT_IN.getOrDefault(
+            key, wire.equals("openai") ? OTHER : BUILT_IN.getOrDefault(wire, OTHER));
     Map<String, Quirks> next = new HashMap<>(rows);
     next.put(key, base.configured(systemMessages, reasoningParams, executionParams));
     return new BackendQuirks(next);

@@ -24,7 +24,10 @@ final class ExecutionOutputFilter {
 
   private final Map<Integer, ThinkTagFilter> filters = new LinkedHashMap<>();
 
-  /** The chunk as the client may see it, or {@code null} when nothing of it is left to send. */
+  /**
+   * The chunk as the client may see it, or {@code null} when nothing of it is left to send (every
+   * delta empty or all-null, no finish reason, no usage).
+   */
   JsonObject chunk(JsonObject chunk) {
     if (!(chunk.get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
       return chunk;
@@ -42,7 +45,9 @@ final class ExecutionOutputFilter {
       changed |= out != choice;
       JsonValue finish = out.get("finish_reason");
       boolean finished = finish != null && finish != JsonValue.NULL;
-      if (finished || !(out.get("delta") instanceof JsonObject delta) || !delta.isEmpty()) {
+      if (finished
+          || !(out.get("delta") instanceof JsonObject delta)
+          || delta.values().stream().anyMatch(v -> v != JsonValue.NULL)) {
         empty = false;
       }
       filtered.add(out);
