@@ -63,10 +63,12 @@ final class ReasoningCapture {
       append(fields);
     }
     String content = string(delta.get("content"));
-    if (end == null && !content.isBlank()) {
+    if (end == null && !content.isEmpty()) {
       if (channel == Channel.FIELDS) {
-        end = ReasoningEnd.CHANNEL;
-      } else {
+        if (!content.isBlank()) {
+          end = ReasoningEnd.CHANNEL;
+        }
+      } else if (channel == Channel.CONTENT || !content.isBlank()) {
         channel = Channel.CONTENT;
         readContent(content);
       }

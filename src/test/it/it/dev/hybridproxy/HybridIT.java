@@ -152,7 +152,7 @@ class HybridIT {
             if (!ex.event(StubUpstream.contentChunk(id, "MiniMax-M2", " REASONER-ANSWER " + i))) {
               return;
             }
-            StubUpstream.pause(Duration.ofMillis(10));
+            StubUpstream.pause(Duration.ofMillis(50));
           }
           ex.end();
         });
@@ -411,7 +411,7 @@ class HybridIT {
             if (!ex.event(StubUpstream.contentChunk(id, "deepseek/deepseek-r1", "ANSWER " + i))) {
               return;
             }
-            StubUpstream.pause(Duration.ofMillis(10));
+            StubUpstream.pause(Duration.ofMillis(50));
           }
           ex.end();
         });
@@ -563,7 +563,7 @@ class HybridIT {
       if (!ex.event(StubUpstream.contentChunk(id, "deepseek-reasoner", answer + " " + i))) {
         return;
       }
-      StubUpstream.pause(Duration.ofMillis(20));
+      StubUpstream.pause(Duration.ofMillis(50));
     }
     ex.event(StubUpstream.finishChunk(id, "deepseek-reasoner"));
     ex.event("[DONE]");

@@ -71,6 +71,23 @@ class ReasoningCaptureTest {
   }
 
   @Test
+  void keepsWhitespaceOnlyChunksInsideThinkTagReasoning() {
+    capture.accept(content("<think>First paragraph."));
+    capture.accept(content("\n\n"));
+    capture.accept(content("Second.</think>"));
+
+    assertThat(capture.text()).isEqualTo("First paragraph.\n\nSecond.");
+  }
+
+  @Test
+  void doesNotEndFieldReasoningOnWhitespaceContent() {
+    capture.accept(deepSeekReasoning("Think."));
+    capture.accept(content("\n"));
+
+    assertThat(capture.ended()).isFalse();
+  }
+
+  @Test
   void acceptsEveryClosingTagName() {
     for (String tag : new String[] {"</thinking>", "</reason>", "</reasoning>"}) {
       ReasoningCapture fresh = new ReasoningCapture(100);
