@@ -10,11 +10,15 @@ import dev.hybridproxy.backend.Backends;
 import dev.hybridproxy.backend.http.StallGuard;
 import dev.hybridproxy.backend.http.UpstreamHttp;
 import dev.hybridproxy.engine.Backend;
+import dev.hybridproxy.engine.BackendQuirks;
 import dev.hybridproxy.engine.BackendRegistry;
 import dev.hybridproxy.engine.ChatCompletions;
 import dev.hybridproxy.engine.ErrorKind;
+import dev.hybridproxy.engine.HybridEngine;
+import dev.hybridproxy.engine.HybridSettings;
 import dev.hybridproxy.engine.ModelCatalog;
 import dev.hybridproxy.engine.ProxyException;
+import dev.hybridproxy.engine.ReasoningPolicy;
 import dev.hybridproxy.engine.Telemetry;
 import dev.hybridproxy.engine.Workers;
 import jakarta.annotation.PreDestroy;
@@ -29,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.Config;
 
@@ -44,6 +49,7 @@ public class ProxyConfiguration {
   private ProxySettings settings;
   private Workers workers;
   private UpstreamHttp http;
+  private HybridEngine hybridEngine;
   private ChatCompletions chatCompletions;
   private ModelCatalog modelCatalog;
   private AuthSettings authSettings;
@@ -112,7 +118,9 @@ public class ProxyConfiguration {
 
   private void build() {
     MicroProfileSource source = new MicroProfileSource(config);
-    settings = new SettingsReader(source).read();
+    SettingsReader reader = new SettingsReader(source);
+    settings = reader.read();
+    HybridSettings hybrid = reader.hybrid();
     authSettings = new AuthSettingsReader(source).read();
     authenticator = authenticator(authSettings);
     workers = Workers.create();
@@ -122,7 +130,27 @@ public class ProxyConfiguration {
     List<Backend> backends =
         settings.backends().stream().map(b -> Backends.create(b, http)).toList();
     BackendRegistry registry = new BackendRegistry(backends, settings.defaultBackend());
-    chatCompletions = new ChatCompletions(registry, workers.streams());
+    BackendQuirks quirks = new BackendQuirks();
+    for (BackendSettings backend : settings.backends()) {
+      quirks =
+          quirks.with(
+              backend.name(),
+              backend.type(),
+              backend.systemMessages(),
+              backend.reasoningParams(),
+              backend.executionParams());
+    }
+    hybridEngine =
+        new HybridEngine(
+            registry,
+            quirks,
+            hybrid,
+            ReasoningPolicy.from(hybrid, () -> ThreadLocalRandom.current().nextDouble()),
+            workers.streams(),
+            workers.timers(),
+            System::nanoTime,
+            Clock.systemUTC());
+    chatCompletions = new ChatCompletions(registry, hybridEngine, workers.streams());
     modelCatalog =
         new ModelCatalog(
             registry,
@@ -207,6 +235,13 @@ public class ProxyConfiguration {
   public ChatCompletions chatCompletions() {
     engine();
     return chatCompletions;
+  }
+
+  /** The hybrid backend, built from the §9 keys; {@link ChatCompletions} routes to it. */
+  @Produces
+  public HybridEngine hybridEngine() {
+    engine();
+    return hybridEngine;
   }
 
   @Produces
