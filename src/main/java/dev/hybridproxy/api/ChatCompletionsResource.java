@@ -52,6 +52,9 @@ public class ChatCompletionsResource {
   @Produces(MediaType.APPLICATION_JSON)
   public Response complete(@Context HttpServletRequest http) {
     ChatAnswer answer = chatCompletions.complete(parsed(http));
+    if (http.getAttribute(RequestRecord.PROPERTY) instanceof RequestRecord record) {
+      record.reasoning(answer.headers().getOrDefault("X-Hybrid-Reasoning", "-"));
+    }
     Response.ResponseBuilder response =
         Response.ok(answer.body().toString(), MediaType.APPLICATION_JSON_TYPE);
     answer.headers().forEach(response::header);
@@ -80,6 +83,9 @@ public class ChatCompletionsResource {
     }
     RequestRecord record = (RequestRecord) http.getAttribute(RequestRecord.PROPERTY);
     session.responseHeaders().forEach(httpResponse::setHeader);
+    if (record != null) {
+      record.reasoning(session.responseHeaders().getOrDefault("X-Hybrid-Reasoning", "-"));
+    }
     SseChunkWriter writer =
         new SseChunkWriter(
             sink, sse, session::cancel, settings.heartbeatInterval(), record, inFlight::remove);

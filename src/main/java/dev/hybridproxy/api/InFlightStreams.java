@@ -27,11 +27,22 @@ public class InFlightStreams {
   private volatile boolean shuttingDown;
   private ProxySettings settings;
 
+  /**
+   * Rendered up front: when an operator removes the archive (a dropins undeploy), the application
+   * stops after its file is gone, and loading a class from it then fails.
+   */
+  private String shutdownEvent;
+
   protected InFlightStreams() {}
 
   @Inject
   public InFlightStreams(ProxySettings settings) {
     this.settings = settings;
+    this.shutdownEvent =
+        ErrorEnvelopeMapper.envelope(
+                ProxyException.of(
+                    ErrorKind.UNAVAILABLE, "The server is shutting down; the answer was cut short"))
+            .toString();
   }
 
   void add(SseChunkWriter writer, StreamSession session) {
@@ -55,6 +66,7 @@ public class InFlightStreams {
     if (streams.isEmpty()) {
       return;
     }
+    String errorEvent = shutdownEvent;
     Duration grace = settings.shutdownGracePeriod();
     LOG.log(
         Level.INFO,
@@ -70,14 +82,10 @@ public class InFlightStreams {
         break;
       }
     }
-    ProxyException error =
-        ProxyException.of(
-            ErrorKind.UNAVAILABLE, "The server is shutting down; the answer was cut short");
-    streams.forEach(
-        (writer, session) -> {
-          session.cancel();
-          writer.fail(error);
-        });
+    for (Map.Entry<SseChunkWriter, StreamSession> stream : streams.entrySet()) {
+      stream.getValue().cancel();
+      stream.getKey().endWith(errorEvent);
+    }
     streams.clear();
   }
 }

@@ -98,6 +98,13 @@ final class SseChunkWriter implements ChunkListener {
     finish(200, "error_event:" + error.status());
   }
 
+  /** Ends the stream with an error event already rendered (for the shutdown path). */
+  void endWith(String errorEvent) {
+    data(errorEvent);
+    close();
+    finish(200, "error_event:shutdown");
+  }
+
   private void finish(int status, String outcome) {
     onEnd.accept(this);
     if (record != null) {

@@ -126,7 +126,7 @@ public class ProxyConfiguration {
     workers = Workers.create();
     http =
         new UpstreamHttp(
-            new StallGuard(workers.timers(), Duration.ofMillis(250), System::nanoTime));
+            new StallGuard(workers.timers(), Duration.ofMillis(250), System::nanoTime), telemetry);
     List<Backend> backends =
         settings.backends().stream().map(b -> Backends.create(b, http)).toList();
     BackendRegistry registry = new BackendRegistry(backends, settings.defaultBackend());
@@ -149,7 +149,8 @@ public class ProxyConfiguration {
             workers.streams(),
             workers.timers(),
             System::nanoTime,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            telemetry);
     chatCompletions = new ChatCompletions(registry, hybridEngine, workers.streams());
     modelCatalog =
         new ModelCatalog(

@@ -37,6 +37,7 @@ public final class HybridEngine {
   private final ScheduledExecutorService timers;
   private final LongSupplier nanoClock;
   private final Clock clock;
+  private final Telemetry telemetry;
 
   /**
    * @param executor runs upstream calls and streamed flows (one blocking reader each)
@@ -53,6 +54,21 @@ public final class HybridEngine {
       ScheduledExecutorService timers,
       LongSupplier nanoClock,
       Clock clock) {
+    this(backends, quirks, settings, policy, executor, timers, nanoClock, clock, Telemetry.NONE);
+  }
+
+  /** As above, reporting decisions and reasoning legs to {@code telemetry}. */
+  public HybridEngine(
+      BackendRegistry backends,
+      BackendQuirks quirks,
+      HybridSettings settings,
+      ReasoningPolicy policy,
+      Executor executor,
+      ScheduledExecutorService timers,
+      LongSupplier nanoClock,
+      Clock clock,
+      Telemetry telemetry) {
+    this.telemetry = telemetry;
     this.backends = backends;
     this.quirks = quirks;
     this.settings = settings;
@@ -224,6 +240,12 @@ public final class HybridEngine {
             reported.orElse((plain.length() + 3) / 4),
             reported.isEmpty() && !plain.isEmpty(),
             error);
+    telemetry.hybridDecision(status.label());
+    telemetry.reasoningLeg(
+        plan.reasoningBackend().name(),
+        took,
+        Duration.ofNanos(result.closeNanos()),
+        result.upstreamClosed() ? reported.orElse((plain.length() + 3) / 4) : 0);
     return new Outcome(plain, report, result.accepted());
   }
 
@@ -246,6 +268,7 @@ public final class HybridEngine {
   }
 
   Outcome skipped(Plan plan) {
+    telemetry.hybridDecision(HybridReport.Status.SKIPPED.label());
     return new Outcome(
         "",
         new HybridReport(

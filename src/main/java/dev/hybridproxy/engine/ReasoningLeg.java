@@ -48,6 +48,7 @@ final class ReasoningLeg {
    * @param durationNanos from the start of the call to its close
    * @param reasoningTokens what the upstream reported, if anything
    * @param cancelled whether the client left during the leg
+   * @param closeNanos how long closing the upstream took once the end of reasoning was seen
    */
   record Result(
       Optional<ReasoningEnd> end,
@@ -57,7 +58,8 @@ final class ReasoningLeg {
       boolean upstreamClosed,
       long durationNanos,
       OptionalLong reasoningTokens,
-      boolean cancelled) {}
+      boolean cancelled,
+      long closeNanos) {}
 
   private final Backend backend;
   private final UpstreamRequest request;
@@ -105,6 +107,7 @@ final class ReasoningLeg {
             TimeUnit.NANOSECONDS);
     ProxyException failure = null;
     boolean cutOff = false;
+    long closeNanos = 0;
     try {
       ChunkStream stream = current.await();
       if (stream != null) {
@@ -116,7 +119,9 @@ final class ReasoningLeg {
           }
           String text = capture.accept(chunk);
           if (capture.ended()) {
+            long endSeen = nanoClock.getAsLong();
             current.close();
+            closeNanos = nanoClock.getAsLong() - endSeen;
             cutOff = true;
           }
           if (!text.isEmpty() && !observer.reasoning(text)) {
@@ -150,7 +155,8 @@ final class ReasoningLeg {
         cutOff,
         duration,
         capture.reasoningTokens(),
-        cancelled);
+        cancelled,
+        closeNanos);
   }
 
   /** The client left: close the upstream now, or as soon as it answers. */
