@@ -47,7 +47,7 @@ public final class SettingsReader {
   private static final List<String> TYPES = List.of("openai", "anthropic", "gemini", "qwen-oauth");
 
   /** OpenAI reasoning models whose reasoning leg takes the Responses API, unless configured. */
-  static final String DEFAULT_RESPONSES_MODELS = "(?i)(?!.*-chat)(o1|o3|o4|gpt-5)([-.].*)?";
+  public static final String DEFAULT_RESPONSES_MODELS = "(?i)(?!.*-chat)(o1|o3|o4|gpt-5)([-.].*)?";
 
   static final String QWEN_TOKEN_URL = "https://chat.qwen.ai/api/v1/oauth2/token";
   static final String QWEN_CLIENT_ID = "f0304373b74a44d2b584a3fb70ca9e56";
