@@ -1,5 +1,6 @@
 package dev.hybridproxy.backend.qwen;
 
+import dev.hybridproxy.backend.http.StallGuard;
 import dev.hybridproxy.backend.http.UpstreamHttp;
 import dev.hybridproxy.backend.http.UpstreamJson;
 import dev.hybridproxy.backend.openai.OpenAiBackend;
@@ -33,6 +34,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * The Qwen CLI's OAuth tokens ({@code ~/.qwen/oauth_creds.json}) as credentials for the openai
@@ -44,6 +46,9 @@ final class QwenCredentials implements OpenAiBackend.Credentials {
   private static final Logger LOG = System.getLogger(QwenCredentials.class.getName());
   static final Duration REFRESH_MARGIN = Duration.ofSeconds(30);
   private static final String OWNER_ONLY = "rw-------";
+
+  /** An OAuth error code ({@code invalid_grant}); anything else is not repeated in logs. */
+  private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   /** The fields of the credentials file this class owns; every other field is kept as it was. */
   private record Tokens(
@@ -198,7 +203,9 @@ final class QwenCredentials implements OpenAiBackend.Credentials {
         || answer.containsKey("error")
         || !(answer.get("access_token") instanceof JsonString access)) {
       String code =
-          answer != null && answer.get("error") instanceof JsonString error
+          answer != null
+                  && answer.get("error") instanceof JsonString error
+                  && ERROR_CODE.matcher(error.getString()).matches()
               ? error.getString()
               : "HTTP " + response.getStatus();
       LOG.log(
@@ -247,13 +254,17 @@ final class QwenCredentials implements OpenAiBackend.Credentials {
     return renewed;
   }
 
-  private static JsonObject readAnswer(Response response) {
+  /** The token endpoint's answer (bounded, under the silence allowance), or {@code null}. */
+  private JsonObject readAnswer(Response response) {
+    StallGuard.Watch watch = http.stallGuard().watch(timeout, response::close);
     try (response;
         InputStream in = response.readEntity(InputStream.class)) {
       return UpstreamJson.objectOrNull(
           new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
       return null;
+    } finally {
+      watch.release();
     }
   }
 
