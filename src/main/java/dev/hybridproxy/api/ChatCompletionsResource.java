@@ -1,6 +1,7 @@
 package dev.hybridproxy.api;
 
 import dev.hybridproxy.config.ProxySettings;
+import dev.hybridproxy.engine.ChatAnswer;
 import dev.hybridproxy.engine.ChatCompletions;
 import dev.hybridproxy.engine.ChatRequest;
 import dev.hybridproxy.engine.StreamSession;
@@ -8,12 +9,14 @@ import dev.hybridproxy.engine.Workers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
@@ -27,34 +30,47 @@ public class ChatCompletionsResource {
   private ChatCompletions chatCompletions;
   private ProxySettings settings;
   private Workers workers;
+  private InFlightStreams inFlight;
 
   protected ChatCompletionsResource() {}
 
   @Inject
   public ChatCompletionsResource(
-      ChatCompletions chatCompletions, ProxySettings settings, Workers workers) {
+      ChatCompletions chatCompletions,
+      ProxySettings settings,
+      Workers workers,
+      InFlightStreams inFlight) {
     this.chatCompletions = chatCompletions;
     this.settings = settings;
     this.workers = workers;
+    this.inFlight = inFlight;
   }
 
   /** {@code stream: false}: one JSON answer. */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  public String complete(@Context HttpServletRequest http) {
-    return chatCompletions.complete(parsed(http)).toString();
+  public Response complete(@Context HttpServletRequest http) {
+    ChatAnswer answer = chatCompletions.complete(parsed(http));
+    Response.ResponseBuilder response =
+        Response.ok(answer.body().toString(), MediaType.APPLICATION_JSON_TYPE);
+    answer.headers().forEach(response::header);
+    return response.build();
   }
 
   /**
    * {@code stream: true}: waits up to one heartbeat for the upstream to accept, so that an early
-   * refusal is still an HTTP status, then streams.
+   * refusal is still an HTTP status, then streams. Headers the session knows by then (such as
+   * {@code X-Hybrid-Reasoning}) go out with the response.
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.SERVER_SENT_EVENTS)
   public void stream(
-      @Context HttpServletRequest http, @Context SseEventSink sink, @Context Sse sse) {
+      @Context HttpServletRequest http,
+      @Context HttpServletResponse httpResponse,
+      @Context SseEventSink sink,
+      @Context Sse sse) {
     StreamSession session = chatCompletions.stream(parsed(http));
     try {
       session.awaitStart(settings.heartbeatInterval());
@@ -62,8 +78,12 @@ public class ChatCompletionsResource {
       session.cancel();
       throw e;
     }
+    RequestRecord record = (RequestRecord) http.getAttribute(RequestRecord.PROPERTY);
+    session.responseHeaders().forEach(httpResponse::setHeader);
     SseChunkWriter writer =
-        new SseChunkWriter(sink, sse, session::cancel, settings.heartbeatInterval());
+        new SseChunkWriter(
+            sink, sse, session::cancel, settings.heartbeatInterval(), record, inFlight::remove);
+    inFlight.add(writer, session);
     writer.open(workers.timers());
     session.deliverTo(writer);
   }

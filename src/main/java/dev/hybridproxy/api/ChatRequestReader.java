@@ -1,6 +1,7 @@
 package dev.hybridproxy.api;
 
 import dev.hybridproxy.config.ProxySettings;
+import dev.hybridproxy.config.SettingsReader;
 import dev.hybridproxy.engine.ChatRequest;
 import dev.hybridproxy.engine.ErrorKind;
 import dev.hybridproxy.engine.ProxyException;
@@ -49,12 +50,29 @@ public class ChatRequestReader implements ContainerRequestFilter {
             read(context),
             Optional.ofNullable(context.getHeaderString("X-Hybrid-Reasoning-Probability")));
     context.setProperty(PARSED, request);
+    if (context.getProperty(RequestRecord.PROPERTY) instanceof RequestRecord record) {
+      record.model(request.model(), request.stream(), backendLabel(request.model()));
+    }
     context
         .getHeaders()
         .putSingle(
             HttpHeaders.ACCEPT,
             request.stream() ? MediaType.SERVER_SENT_EVENTS : MediaType.APPLICATION_JSON);
     context.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
+  }
+
+  /** A metric label of bounded cardinality for the model a request names. */
+  private String backendLabel(String model) {
+    String selector = model.strip();
+    if (selector.regionMatches(true, 0, "hybrid:", 0, 7)) {
+      return "hybrid";
+    }
+    int colon = selector.indexOf(':');
+    String name =
+        colon > 0
+            ? SettingsReader.normalizeName(selector.substring(0, colon))
+            : settings.defaultBackend().orElse("unknown");
+    return settings.backends().stream().anyMatch(b -> b.name().equals(name)) ? name : "unknown";
   }
 
   private byte[] read(ContainerRequestContext context) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Writes one streamed answer to the client as SSE: a comment at once (so headers leave before the
@@ -29,13 +30,23 @@ final class SseChunkWriter implements ChunkListener {
   private final ReentrantLock lock = new ReentrantLock();
   private volatile boolean closed;
   private volatile long lastSend;
+  private final RequestRecord record;
+  private final Consumer<SseChunkWriter> onEnd;
   private ScheduledFuture<?> heartbeat;
 
-  SseChunkWriter(SseEventSink sink, Sse sse, Runnable onClientGone, Duration heartbeatInterval) {
+  SseChunkWriter(
+      SseEventSink sink,
+      Sse sse,
+      Runnable onClientGone,
+      Duration heartbeatInterval,
+      RequestRecord record,
+      Consumer<SseChunkWriter> onEnd) {
+    this.onEnd = onEnd;
     this.sink = sink;
     this.sse = sse;
     this.onClientGone = onClientGone;
     this.heartbeatNanos = heartbeatInterval.toNanos();
+    this.record = record;
   }
 
   /** Sends the first comment and starts the heartbeat. */
@@ -60,8 +71,16 @@ final class SseChunkWriter implements ChunkListener {
     }
   }
 
+  private boolean sentData;
+
   @Override
   public boolean chunk(JsonObject chunk) {
+    if (!sentData) {
+      sentData = true;
+      if (record != null) {
+        record.firstToken();
+      }
+    }
     return data(chunk.toString());
   }
 
@@ -69,12 +88,21 @@ final class SseChunkWriter implements ChunkListener {
   public void complete() {
     data(DONE);
     close();
+    finish(200, "ok");
   }
 
   @Override
   public void fail(ProxyException error) {
     data(ErrorEnvelopeMapper.envelope(error).toString());
     close();
+    finish(200, "error_event:" + error.status());
+  }
+
+  private void finish(int status, String outcome) {
+    onEnd.accept(this);
+    if (record != null) {
+      record.finish(status, outcome);
+    }
   }
 
   private boolean data(String json) {
@@ -116,6 +144,7 @@ final class SseChunkWriter implements ChunkListener {
       stopHeartbeat();
       onClientGone.run();
       closeSink();
+      finish(200, "client_closed");
     }
   }
 

@@ -1,12 +1,25 @@
 package dev.hybridproxy.config;
 
+import dev.hybridproxy.auth.ApiKeys;
+import dev.hybridproxy.auth.AuthMode;
+import dev.hybridproxy.auth.ClientAuthenticator;
+import dev.hybridproxy.auth.FailureLockout;
+import dev.hybridproxy.auth.JwtKeys;
+import dev.hybridproxy.auth.JwtVerifier;
 import dev.hybridproxy.backend.Backends;
 import dev.hybridproxy.backend.http.StallGuard;
 import dev.hybridproxy.backend.http.UpstreamHttp;
 import dev.hybridproxy.engine.Backend;
+import dev.hybridproxy.engine.BackendQuirks;
 import dev.hybridproxy.engine.BackendRegistry;
 import dev.hybridproxy.engine.ChatCompletions;
+import dev.hybridproxy.engine.ErrorKind;
+import dev.hybridproxy.engine.HybridEngine;
+import dev.hybridproxy.engine.HybridSettings;
 import dev.hybridproxy.engine.ModelCatalog;
+import dev.hybridproxy.engine.ProxyException;
+import dev.hybridproxy.engine.ReasoningPolicy;
+import dev.hybridproxy.engine.Telemetry;
 import dev.hybridproxy.engine.Workers;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +33,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -34,26 +49,80 @@ public class ProxyConfiguration {
   private ProxySettings settings;
   private Workers workers;
   private UpstreamHttp http;
+  private HybridEngine hybridEngine;
   private ChatCompletions chatCompletions;
   private ModelCatalog modelCatalog;
+  private AuthSettings authSettings;
+  private ClientAuthenticator authenticator;
 
   protected ProxyConfiguration() {}
 
+  private Telemetry telemetry;
+
   @Inject
-  public ProxyConfiguration(Config config) {
+  public ProxyConfiguration(Config config, Telemetry telemetry) {
     this.config = config;
+    this.telemetry = telemetry;
   }
 
-  /** Builds everything when the application starts, so that bad configuration stops it. */
+  /**
+   * What health checks and the configuration gate need to know.
+   *
+   * @param read whether the configuration was read (successfully or not)
+   * @param backends how many backends are configured
+   * @param problem why the proxy cannot serve, if it cannot
+   */
+  public record State(boolean read, int backends, Optional<String> problem) {}
+
+  private volatile State state = new State(false, 0, Optional.empty());
+
+  /**
+   * Reads and validates the configuration when the application starts. A bad value is logged as an
+   * error naming the key, readiness reports it, and every API request is refused with 503 and the
+   * same reason: nothing serves half-configured.
+   */
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
-    engine();
+    try {
+      engine();
+    } catch (ProxyException e) {
+      // already logged and recorded
+    }
+  }
+
+  public State state() {
+    return state;
   }
 
   private synchronized void engine() {
     if (chatCompletions != null) {
       return;
     }
-    settings = new SettingsReader(new MicroProfileSource(config)).read();
+    if (state.problem().isPresent()) {
+      throw notConfigured(state.problem().get());
+    }
+    try {
+      build();
+      state = new State(true, settings.backends().size(), Optional.empty());
+    } catch (InvalidSettingException | IllegalArgumentException e) {
+      close();
+      chatCompletions = null;
+      state = new State(true, 0, Optional.of(e.getMessage()));
+      LOG.log(Level.ERROR, "hybrid-llm-proxy is NOT serving: {0}", e.getMessage());
+      throw notConfigured(e.getMessage());
+    }
+  }
+
+  private static ProxyException notConfigured(String problem) {
+    return ProxyException.of(ErrorKind.UNAVAILABLE, "The proxy is not configured: " + problem);
+  }
+
+  private void build() {
+    MicroProfileSource source = new MicroProfileSource(config);
+    SettingsReader reader = new SettingsReader(source);
+    settings = reader.read();
+    HybridSettings hybrid = reader.hybrid();
+    authSettings = new AuthSettingsReader(source).read();
+    authenticator = authenticator(authSettings);
     workers = Workers.create();
     http =
         new UpstreamHttp(
@@ -61,7 +130,27 @@ public class ProxyConfiguration {
     List<Backend> backends =
         settings.backends().stream().map(b -> Backends.create(b, http)).toList();
     BackendRegistry registry = new BackendRegistry(backends, settings.defaultBackend());
-    chatCompletions = new ChatCompletions(registry, workers.streams());
+    BackendQuirks quirks = new BackendQuirks();
+    for (BackendSettings backend : settings.backends()) {
+      quirks =
+          quirks.with(
+              backend.name(),
+              backend.type(),
+              backend.systemMessages(),
+              backend.reasoningParams(),
+              backend.executionParams());
+    }
+    hybridEngine =
+        new HybridEngine(
+            registry,
+            quirks,
+            hybrid,
+            ReasoningPolicy.from(hybrid, () -> ThreadLocalRandom.current().nextDouble()),
+            workers.streams(),
+            workers.timers(),
+            System::nanoTime,
+            Clock.systemUTC());
+    chatCompletions = new ChatCompletions(registry, hybridEngine, workers.streams());
     modelCatalog =
         new ModelCatalog(
             registry,
@@ -80,6 +169,62 @@ public class ProxyConfiguration {
                 settings.backends().stream().map(b -> b.name() + " (" + b.type() + ")").toList()));
   }
 
+  private static ClientAuthenticator authenticator(AuthSettings auth) {
+    Optional<JwtVerifier> jwt =
+        auth.jwt()
+            .map(
+                j -> {
+                  Supplier<JwtKeys> keys =
+                      j.publicKey().isPresent()
+                          ? keysOf(j.publicKey().get())
+                          : new JwksSource(j.publicKeyLocation().orElseThrow(), Clock.systemUTC());
+                  keys.get();
+                  return new JwtVerifier(
+                      keys, j.issuer(), j.audiences(), j.clockSkew(), Clock.systemUTC());
+                });
+    if (auth.modes().contains(AuthMode.NONE)) {
+      LOG.log(
+          Level.WARNING,
+          "No client authentication is configured (auth_mode=none): only requests from this"
+              + " machine are served. Set auth_mode=api-key with proxy_api_keys, or auth_mode=jwt,"
+              + " before exposing the proxy.");
+    } else {
+      LOG.log(Level.INFO, "Client authentication: auth_mode={0}", auth.label());
+    }
+    return new ClientAuthenticator(
+        auth.modes(),
+        new ApiKeys(auth.apiKeys()),
+        jwt,
+        new FailureLockout(
+            auth.lockoutFailures(),
+            auth.lockoutWindow(),
+            auth.lockoutDuration(),
+            Clock.systemUTC(),
+            10_000));
+  }
+
+  private static Supplier<JwtKeys> keysOf(String text) {
+    try {
+      JwtKeys keys = JwtKeys.parse(text);
+      return () -> keys;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSettingException(
+          "mp.jwt.verify.publickey: not a usable PEM public key, JWK or JWK Set");
+    }
+  }
+
+  @Produces
+  public AuthSettings authSettings() {
+    engine();
+    return authSettings;
+  }
+
+  @Produces
+  public ClientAuthenticator clientAuthenticator() {
+    engine();
+    return authenticator;
+  }
+
   @Produces
   public ProxySettings settings() {
     engine();
@@ -90,6 +235,13 @@ public class ProxyConfiguration {
   public ChatCompletions chatCompletions() {
     engine();
     return chatCompletions;
+  }
+
+  /** The hybrid backend, built from the §9 keys; {@link ChatCompletions} routes to it. */
+  @Produces
+  public HybridEngine hybridEngine() {
+    engine();
+    return hybridEngine;
   }
 
   @Produces

@@ -1,5 +1,6 @@
 package dev.hybridproxy.config;
 
+import dev.hybridproxy.engine.HybridSettings;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -77,7 +78,120 @@ public final class SettingsReader {
                 "default_backend", name, "a configured backend: " + names(backends));
           }
         });
-    return new ProxySettings(heartbeat, maxBytes, defaultBackend, backends);
+    Duration grace = seconds("shutdown_grace_period", 10.0);
+    return new ProxySettings(heartbeat, maxBytes, defaultBackend, backends, grace);
+  }
+
+  /**
+   * The hybrid backend's keys (SPEC §9), plus {@code backends.<name>.hybrid_reasoning_failure_mode}
+   * for each configured backend. A bad value stops start-up.
+   */
+  public HybridSettings hybrid() {
+    HybridSettings defaults = HybridSettings.defaults();
+    HybridSettings.FailureMode failureMode =
+        failureMode("hybrid_reasoning_failure_mode").orElse(defaults.failureMode());
+    Map<String, HybridSettings.FailureMode> perBackend = new LinkedHashMap<>();
+    for (BackendSettings backend : backends()) {
+      failureMode(key(backend.name(), "hybrid_reasoning_failure_mode"))
+          .ifPresent(mode -> perBackend.put(backend.name(), mode));
+    }
+    return new HybridSettings(
+        flag("disable_hybrid_backend", defaults.disabled()),
+        fraction("reasoning_injection_probability", defaults.probability()),
+        flag("hybrid_backend_repeat_messages", defaults.repeatMessages()),
+        integer("hybrid_reasoning_force_initial_turns", defaults.forceInitialTurns(), 0),
+        Duration.ofSeconds(
+            integer("hybrid_reasoning_model_timeout", defaults.reasoningTimeout().toSeconds(), 1)),
+        Duration.ofSeconds(
+            integer("hybrid_execution_model_timeout", defaults.executionTimeout().toSeconds(), 1)),
+        latencyThreshold(defaults.latencyThreshold()),
+        integer("hybrid_reasoning_backoff_turns", defaults.backoffTurns(), 0),
+        integer("hybrid_reasoning_max_chars", defaults.maxChars(), 1),
+        failureMode,
+        perBackend,
+        reasoningOutput().orElse(defaults.output()));
+  }
+
+  private boolean flag(String key, boolean defaultValue) {
+    return source.get(key).map(v -> bool(key, v)).orElse(defaultValue);
+  }
+
+  private double fraction(String key, double defaultValue) {
+    Optional<String> value = source.get(key);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      double parsed = Double.parseDouble(value.get().strip());
+      if (parsed >= 0 && parsed <= 1) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidSettingException(key, value.get(), "a number from 0 to 1");
+  }
+
+  private int integer(String key, long defaultValue, int min) {
+    Optional<String> value = source.get(key);
+    if (value.isEmpty()) {
+      return (int) defaultValue;
+    }
+    try {
+      int parsed = Integer.parseInt(value.get().strip());
+      if (parsed >= min) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidSettingException(key, value.get(), "an integer >= " + min);
+  }
+
+  private Duration latencyThreshold(Duration defaultValue) {
+    String key = "hybrid_reasoning_latency_threshold";
+    Optional<String> value = source.get(key);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      double seconds = Double.parseDouble(value.get().strip());
+      if (seconds >= 0 && seconds <= 86_400) {
+        return Duration.ofMillis(Math.round(seconds * 1000));
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidSettingException(
+        key, value.get(), "a number of seconds >= 0 and <= 86400 (0 disables the backoff)");
+  }
+
+  private Optional<HybridSettings.FailureMode> failureMode(String key) {
+    return source
+        .get(key)
+        .map(
+            value ->
+                switch (value.strip().toLowerCase(Locale.ROOT)) {
+                  case "continue" -> HybridSettings.FailureMode.CONTINUE;
+                  case "fail" -> HybridSettings.FailureMode.FAIL;
+                  default -> throw new InvalidSettingException(key, value, "continue, fail");
+                });
+  }
+
+  private Optional<HybridSettings.ReasoningOutput> reasoningOutput() {
+    String key = "hybrid_reasoning_output";
+    return source
+        .get(key)
+        .map(
+            value -> {
+              for (HybridSettings.ReasoningOutput output :
+                  HybridSettings.ReasoningOutput.values()) {
+                if (output.label().equals(value.strip().toLowerCase(Locale.ROOT))) {
+                  return output;
+                }
+              }
+              throw new InvalidSettingException(key, value, "fields, think-tags, none");
+            });
   }
 
   /** Backend names as selectors use them: lower-case, {@code _} read as {@code -}. */

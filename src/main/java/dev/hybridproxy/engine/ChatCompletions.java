@@ -2,56 +2,64 @@ package dev.hybridproxy.engine;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
  * The engine's entry point for {@code POST /v1/chat/completions}: parses the selector, routes to
- * the backend and answers buffered or streamed.
+ * the backend (or to the hybrid engine) and answers buffered or streamed.
  */
 public final class ChatCompletions {
   private final SelectorParser parser = new SelectorParser();
   private final BackendRegistry backends;
+  private final HybridEngine hybrid;
   private final Executor executor;
 
-  public ChatCompletions(BackendRegistry backends, Executor executor) {
+  public ChatCompletions(BackendRegistry backends, HybridEngine hybrid, Executor executor) {
     this.backends = backends;
+    this.hybrid = hybrid;
     this.executor = executor;
   }
 
   /** A buffered answer, {@code model} set to what the client asked for. */
-  public JsonObject complete(ChatRequest request) {
-    ModelSelector selector = parser.parse(request.model());
-    if (selector instanceof ModelSelector.Plain plain) {
-      Backend backend = backends.resolve(plain.model());
-      JsonObject answer =
-          backend.complete(
-              new UpstreamRequest(
-                  UpstreamBody.plain(request.body(), plain.model()), UpstreamRequest.Leg.PLAIN));
-      return Json.createObjectBuilder(answer).add("model", request.model()).build();
+  public ChatAnswer complete(ChatRequest request) {
+    ModelSelector selector = select(request);
+    if (selector instanceof ModelSelector.Hybrid pair) {
+      return hybrid.complete(request, pair);
     }
-    throw hybridNotAvailable();
+    ModelRef model = ((ModelSelector.Plain) selector).model();
+    Backend backend = backends.resolve(model);
+    JsonObject answer =
+        backend.complete(
+            new UpstreamRequest(
+                UpstreamBody.plain(request.body(), model), UpstreamRequest.Leg.PLAIN));
+    return new ChatAnswer(
+        Json.createObjectBuilder(answer).add("model", request.model()).build(), Map.of());
   }
 
   /** A streamed answer; the caller waits for it to start, then attaches its listener. */
   public StreamSession stream(ChatRequest request) {
-    ModelSelector selector = parser.parse(request.model());
-    if (selector instanceof ModelSelector.Plain plain) {
-      Backend backend = backends.resolve(plain.model());
-      PlainStream session =
-          new PlainStream(
-              backend,
-              new UpstreamRequest(
-                  UpstreamBody.plain(request.body(), plain.model()), UpstreamRequest.Leg.PLAIN),
-              request.model(),
-              executor);
-      session.start();
-      return session;
+    ModelSelector selector = select(request);
+    if (selector instanceof ModelSelector.Hybrid pair) {
+      return hybrid.stream(request, pair);
     }
-    throw hybridNotAvailable();
+    ModelRef model = ((ModelSelector.Plain) selector).model();
+    Backend backend = backends.resolve(model);
+    PlainStream session =
+        new PlainStream(
+            backend,
+            new UpstreamRequest(
+                UpstreamBody.plain(request.body(), model), UpstreamRequest.Leg.PLAIN),
+            request.model(),
+            executor);
+    session.start();
+    return session;
   }
 
-  private static ProxyException hybridNotAvailable() {
-    return ProxyException.of(ErrorKind.INVALID_MODEL, "Hybrid models are not available yet")
-        .withParam("model");
+  private ModelSelector select(ChatRequest request) {
+    if (hybrid.disabled() && SelectorParser.isHybrid(request.model())) {
+      throw HybridEngine.disabledError();
+    }
+    return parser.parse(request.model());
   }
 }

@@ -33,6 +33,12 @@ public final class SelectorParser {
   private static final String KNOWN_KEYS =
       "temperature, top_p, top_k, max_tokens, reasoning_effort, verbosity";
 
+  /** Whether a selector asks for the hybrid backend ({@code hybrid:...}), well-formed or not. */
+  public static boolean isHybrid(String selector) {
+    return selector != null
+        && selector.strip().regionMatches(true, 0, HYBRID_PREFIX, 0, HYBRID_PREFIX.length());
+  }
+
   public ModelSelector parse(String selector) {
     if (selector == null || selector.isBlank()) {
       throw invalid(

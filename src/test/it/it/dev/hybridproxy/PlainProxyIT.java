@@ -83,6 +83,31 @@ class PlainProxyIT {
   }
 
   @Test
+  void sendsKeepAliveCommentsWhileTheUpstreamIsSilent() throws Exception {
+    STUB.script(
+        "thinker",
+        ex -> {
+          ex.startStream();
+          ex.write(": upstream processing\n\n");
+          StubUpstream.pause(Duration.ofMillis(2500));
+          ex.event(StubUpstream.contentChunk("chatcmpl-thinker", "thinker", "done thinking"));
+          ex.event("[DONE]");
+          ex.end();
+        });
+
+    ProxyClient.Stream stream = client.stream(streamBody("mock:thinker"));
+
+    List<ProxyClient.Line> beforeData =
+        stream.lines().stream().takeWhile(l -> !l.isData()).toList();
+    assertThat(beforeData).allMatch(l -> l.text().equals(": keep-alive"));
+    assertThat(beforeData.size()).as("heartbeat is 1 s, the upstream is silent 2.5 s").isBetween(2, 5);
+    long firstComment = beforeData.get(0).arrivedNanos();
+    long firstData = stream.data().get(0).arrivedNanos();
+    assertThat(TimeUnit.NANOSECONDS.toMillis(firstData - firstComment)).isGreaterThan(1800);
+    assertThat(stream.content()).isEqualTo("done thinking");
+  }
+
+  @Test
   void forwardsUnknownRequestFieldsAndReturnsUnknownResponseFields() throws Exception {
     STUB.script(
         "echo",

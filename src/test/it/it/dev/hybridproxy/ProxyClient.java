@@ -26,10 +26,35 @@ public final class ProxyClient {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
+  /** The client key the test server accepts (see src/test/liberty/server.env). */
+  public static final String CLIENT_KEY = "sk-it-client-0000000000000001";
+
   private final URI base;
+  private final String[] credentials;
 
   public ProxyClient(URL base) {
+    this(base, "Authorization", "Bearer " + CLIENT_KEY);
+  }
+
+  private ProxyClient(URL base, String... credentials) {
     this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
+    this.credentials = credentials;
+  }
+
+  /** A client that presents these headers instead of the default key (none for no headers). */
+  public static ProxyClient presenting(URL base, String... credentials) {
+    return new ProxyClient(base, credentials);
+  }
+
+  private void authenticate(HttpRequest.Builder request, String... headers) {
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      if (headers[i].equalsIgnoreCase("Authorization") || headers[i].equalsIgnoreCase("x-api-key")) {
+        return;
+      }
+    }
+    for (int i = 0; i + 1 < credentials.length; i += 2) {
+      request.header(credentials[i], credentials[i + 1]);
+    }
   }
 
   public URI uri(String path) {
@@ -46,13 +71,15 @@ public final class ProxyClient {
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
+    authenticate(request, headers);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET();
+    authenticate(request);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** One line of an SSE answer and when it arrived. */
@@ -115,6 +142,7 @@ public final class ProxyClient {
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
+    authenticate(request, headers);
     HttpResponse<InputStream> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     List<Line> lines = new ArrayList<>();

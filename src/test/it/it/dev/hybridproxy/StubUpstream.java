@@ -56,6 +56,10 @@ public final class StubUpstream {
     public final CompletableFuture<Long> disconnected = new CompletableFuture<>();
     /** Events written successfully (an event is counted once its bytes were flushed). */
     public final AtomicInteger eventsWritten = new AtomicInteger();
+    /** Moments a script marked ({@link System#nanoTime()}), by name. */
+    public final Map<String, Long> marks = new ConcurrentHashMap<>();
+    /** {@link #eventsWritten} at each mark. */
+    public final Map<String, Integer> eventsAtMark = new ConcurrentHashMap<>();
 
     private final HttpExchange http;
     private boolean headersSent;
@@ -67,6 +71,17 @@ public final class StubUpstream {
       this.headers = Map.copyOf(http.getRequestHeaders());
       this.body = body;
       this.model = modelOf(path, body);
+    }
+
+    /** Records that the script reached a point (e.g. wrote the end-of-reasoning marker). */
+    public void mark(String name) {
+      eventsAtMark.put(name, eventsWritten.get());
+      marks.put(name, System.nanoTime());
+    }
+
+    /** Events written successfully since {@link #mark(String)} was called with this name. */
+    public int eventsSince(String name) {
+      return eventsWritten.get() - eventsAtMark.getOrDefault(name, 0);
     }
 
     public String header(String name) {

@@ -2,6 +2,7 @@ package dev.hybridproxy.backend.http;
 
 import dev.hybridproxy.engine.ErrorKind;
 import dev.hybridproxy.engine.ProxyException;
+import dev.hybridproxy.engine.Telemetry;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.Entity;
@@ -29,9 +30,15 @@ import org.glassfish.jersey.jnh.connector.JavaNetHttpConnectorProvider;
 public final class UpstreamHttp implements AutoCloseable {
   private final Client client;
   private final StallGuard stallGuard;
+  private final Telemetry telemetry;
 
   public UpstreamHttp(StallGuard stallGuard) {
+    this(stallGuard, Telemetry.NONE);
+  }
+
+  public UpstreamHttp(StallGuard stallGuard, Telemetry telemetry) {
     this.stallGuard = stallGuard;
+    this.telemetry = telemetry;
     ClientConfig config =
         new ClientConfig()
             .connectorProvider(new JavaNetHttpConnectorProvider())
@@ -72,10 +79,17 @@ public final class UpstreamHttp implements AutoCloseable {
       String accept,
       Duration timeout) {
     Invocation.Builder request = builder(uri, headers, accept, timeout);
+    long start = System.nanoTime();
     try {
-      return request.post(Entity.entity(body, contentType));
+      Response response = request.post(Entity.entity(body, contentType));
+      telemetry.upstreamCall(
+          backend, response.getStatus(), Duration.ofNanos(System.nanoTime() - start));
+      return response;
     } catch (ProcessingException e) {
-      throw transportFailure(backend, e, timeout);
+      ProxyException failure = transportFailure(backend, e, timeout);
+      telemetry.upstreamCall(
+          backend, failure.status(), Duration.ofNanos(System.nanoTime() - start));
+      throw failure;
     }
   }
 
