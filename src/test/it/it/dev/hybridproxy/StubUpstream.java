@@ -131,6 +131,18 @@ public final class StubUpstream {
       }
     }
 
+    /**
+     * Writes one complete event as the provider frames it ({@code event:} lines, CRLF endings) and
+     * counts it; false when the client has gone.
+     */
+    public boolean rawEvent(String raw) {
+      boolean ok = write(raw);
+      if (ok) {
+        eventsWritten.incrementAndGet();
+      }
+      return ok;
+    }
+
     /** Writes one {@code data:} event; false when the client has gone. */
     public boolean event(String data) {
       boolean ok = write("data: " + data + "\n\n");
