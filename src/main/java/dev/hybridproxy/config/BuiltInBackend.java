@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * The backends the proxy knows without configuration (SPEC §3), with the seed's environment names.
- * A built-in is enabled when its key is set (or, for keyless ones, when its URL is configured).
+ * A built-in is enabled when its key is set (or, for keyless ones, when its URL is configured;
+ * {@code qwen-oauth} also when the Qwen CLI's credentials file exists).
  *
  * @param name the backend name
  * @param type its wire protocol
@@ -13,6 +14,8 @@ import java.util.Optional;
  * @param keyVariable the environment variable holding its key, if it takes one
  */
 record BuiltInBackend(String name, String type, String defaultUrl, Optional<String> keyVariable) {
+  /** Where Qwen OAuth calls go when the credentials name no {@code resource_url}. */
+  static final String QWEN_OAUTH_DEFAULT_URL = "https://portal.qwen.ai/v1";
 
   static final List<BuiltInBackend> ALL =
       List.of(
@@ -29,6 +32,7 @@ record BuiltInBackend(String name, String type, String defaultUrl, Optional<Stri
               "DASHSCOPE_API_KEY"),
           keyed("zai", "openai", "https://open.bigmodel.cn/api/paas/v4", "ZAI_API_KEY"),
           keyed("nvidia", "openai", "https://integrate.api.nvidia.com/v1", "NVIDIA_API_KEY"),
+          new BuiltInBackend("qwen-oauth", "qwen-oauth", QWEN_OAUTH_DEFAULT_URL, Optional.empty()),
           new BuiltInBackend("ollama", "openai", "http://localhost:11434/v1", Optional.empty()));
 
   private static BuiltInBackend keyed(String name, String type, String url, String keyVariable) {

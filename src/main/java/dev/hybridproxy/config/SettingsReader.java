@@ -8,6 +8,8 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Turns configuration keys into validated settings (SPEC §3.1, §9). Backends are discovered from
@@ -37,8 +40,18 @@ public final class SettingsReader {
           "models",
           "system_messages",
           "reasoning_params",
-          "execution_params");
-  private static final Set<String> TYPES = Set.of("openai");
+          "execution_params",
+          "responses_models",
+          "credentials_file",
+          "token_url",
+          "client_id");
+  private static final List<String> TYPES = List.of("openai", "anthropic", "gemini", "qwen-oauth");
+
+  /** OpenAI reasoning models whose reasoning leg takes the Responses API, unless configured. */
+  public static final String DEFAULT_RESPONSES_MODELS = "(?i)(?!.*-chat)(o1|o3|o4|gpt-5)([-.].*)?";
+
+  static final String QWEN_TOKEN_URL = "https://chat.qwen.ai/api/v1/oauth2/token";
+  static final String QWEN_CLIENT_ID = "f0304373b74a44d2b584a3fb70ca9e56";
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9.-]*");
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
 
@@ -196,12 +209,17 @@ public final class SettingsReader {
       if (keySet || (builtIn.keyVariable().isEmpty() && urlSet)) {
         names.add(builtIn.name());
       }
+      if (builtIn.type().equals("qwen-oauth")
+          && (declared.containsKey(builtIn.name()) || qwenCliSignedIn())) {
+        names.add(builtIn.name());
+      }
     }
     declared.forEach(
         (name, fields) -> {
           if (fields.containsKey("type")
               || fields.containsKey("api_url")
-              || fields.containsKey("api_key")) {
+              || fields.containsKey("api_key")
+              || fields.containsKey("credentials_file")) {
             names.add(name);
           }
         });
@@ -257,7 +275,12 @@ public final class SettingsReader {
         field(name, "api_url", fields)
             .or(() -> builtIn.flatMap(b -> source.get(b.urlVariable())))
             .filter(v -> !v.isBlank())
-            .or(() -> builtIn.map(BuiltInBackend::defaultUrl));
+            .or(() -> builtIn.map(BuiltInBackend::defaultUrl))
+            .or(
+                () ->
+                    type.equals("qwen-oauth")
+                        ? Optional.of(BuiltInBackend.QWEN_OAUTH_DEFAULT_URL)
+                        : Optional.empty());
     if (url.isEmpty()) {
       throw new InvalidSettingException(
           key(name, "api_url") + " is required for backend '" + name + "'");
@@ -289,8 +312,84 @@ public final class SettingsReader {
     Optional<JsonObject> execution =
         field(name, "execution_params", fields)
             .map(v -> jsonObject(key(name, "execution_params"), v));
+    Optional<Pattern> responsesModels = Optional.empty();
+    if (type.equals("openai")) {
+      String patternKey = key(name, "responses_models");
+      String pattern =
+          field(name, "responses_models", fields)
+              .map(String::strip)
+              .orElse(DEFAULT_RESPONSES_MODELS);
+      if (!pattern.equalsIgnoreCase("none")) {
+        responsesModels = Optional.of(pattern(patternKey, pattern));
+      }
+    }
+    Optional<BackendSettings.OAuth> oauth = Optional.empty();
+    if (type.equals("qwen-oauth")) {
+      Path credentials =
+          field(name, "credentials_file", fields)
+              .map(String::strip)
+              .filter(v -> !v.isEmpty())
+              .map(this::expandHome)
+              .orElseGet(() -> Path.of(home(), ".qwen", "oauth_creds.json"));
+      URI tokenUrl =
+          url(
+              key(name, "token_url"),
+              field(name, "token_url", fields).map(String::strip).orElse(QWEN_TOKEN_URL));
+      String clientId =
+          field(name, "client_id", fields)
+              .map(String::strip)
+              .filter(v -> !v.isEmpty())
+              .orElse(QWEN_CLIENT_ID);
+      oauth = Optional.of(new BackendSettings.OAuth(credentials, tokenUrl, clientId));
+    }
     return new BackendSettings(
-        name, type, apiUrl, apiKey, timeout, models, systemMessages, reasoning, execution);
+        name,
+        type,
+        apiUrl,
+        apiKey,
+        timeout,
+        models,
+        systemMessages,
+        reasoning,
+        execution,
+        responsesModels,
+        oauth);
+  }
+
+  /**
+   * The Qwen CLI's credentials file under the configured {@code user.home} (MicroProfile Config
+   * sees system properties), if the CLI has signed in there.
+   */
+  private boolean qwenCliSignedIn() {
+    return defaultQwenCredentials().filter(Files::isRegularFile).isPresent();
+  }
+
+  private Optional<Path> defaultQwenCredentials() {
+    return source
+        .get("user.home")
+        .filter(v -> !v.isBlank())
+        .map(home -> Path.of(home, ".qwen", "oauth_creds.json"));
+  }
+
+  private String home() {
+    return source
+        .get("user.home")
+        .filter(v -> !v.isBlank())
+        .orElse(System.getProperty("user.home"));
+  }
+
+  private Path expandHome(String path) {
+    return path.equals("~") || path.startsWith("~/")
+        ? Path.of(home(), path.substring(Math.min(2, path.length())))
+        : Path.of(path);
+  }
+
+  private static Pattern pattern(String key, String value) {
+    try {
+      return Pattern.compile(value);
+    } catch (PatternSyntaxException e) {
+      throw new InvalidSettingException(key, value, "a Java regular expression, or none");
+    }
   }
 
   private Optional<String> field(String name, String field, Map<String, List<String>> fields) {

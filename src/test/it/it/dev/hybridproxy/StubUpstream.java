@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An OpenAI-compatible upstream on a JDK {@link HttpServer}, scripted per model name, that records
@@ -43,6 +45,10 @@ public final class StubUpstream {
   /** One request the stub received, and what became of it. */
   public static final class Exchange {
     public final String path;
+    /** The raw query string, or {@code null}. */
+    public final String query;
+    /** The model the request names: its body's {@code model}, or Gemini's path segment. */
+    public final String model;
     public final Map<String, List<String>> headers;
     public final JsonObject body;
     public final long receivedNanos = System.nanoTime();
@@ -61,8 +67,10 @@ public final class StubUpstream {
     Exchange(HttpExchange http, JsonObject body) {
       this.http = http;
       this.path = http.getRequestURI().getPath();
+      this.query = http.getRequestURI().getRawQuery();
       this.headers = Map.copyOf(http.getRequestHeaders());
       this.body = body;
+      this.model = modelOf(path, body);
     }
 
     /** Records that the script reached a point (e.g. wrote the end-of-reasoning marker). */
@@ -123,6 +131,18 @@ public final class StubUpstream {
       }
     }
 
+    /**
+     * Writes one complete event as the provider frames it ({@code event:} lines, CRLF endings) and
+     * counts it; false when the client has gone.
+     */
+    public boolean rawEvent(String raw) {
+      boolean ok = write(raw);
+      if (ok) {
+        eventsWritten.incrementAndGet();
+      }
+      return ok;
+    }
+
     /** Writes one {@code data:} event; false when the client has gone. */
     public boolean event(String data) {
       boolean ok = write("data: " + data + "\n\n");
@@ -170,9 +190,19 @@ public final class StubUpstream {
 
   /** Every request the stub got for a model, oldest first. */
   public List<Exchange> requests(String model) {
-    return exchanges.stream()
-        .filter(e -> e.body != null && model.equals(e.body.getString("model", null)))
-        .toList();
+    return exchanges.stream().filter(e -> model.equals(e.model)).toList();
+  }
+
+  /** Gemini names the model in the path ({@code .../models/NAME:generateContent}), not the body. */
+  private static final Pattern GEMINI_PATH =
+      Pattern.compile(".*/models/([^/:]+):(?:stream)?[gG]enerateContent$");
+
+  private static String modelOf(String path, JsonObject body) {
+    Matcher gemini = GEMINI_PATH.matcher(path);
+    if (gemini.matches()) {
+      return gemini.group(1);
+    }
+    return body == null ? null : body.getString("model", null);
   }
 
   public int openRequests() {
@@ -201,7 +231,7 @@ public final class StubUpstream {
       }
       Exchange exchange = new Exchange(http, body);
       exchanges.add(exchange);
-      Script script = scripts.get(body.getString("model", ""));
+      Script script = exchange.model == null ? null : scripts.get(exchange.model);
       if (script == null) {
         exchange.json(
             404,

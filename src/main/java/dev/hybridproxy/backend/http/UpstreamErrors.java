@@ -58,7 +58,7 @@ public final class UpstreamErrors {
     }
     ProxyException exception = ProxyException.of(kind, message);
     if (error != null && kind.status() < 500 && kind != ErrorKind.RATE_LIMITED) {
-      String code = text(error, "code");
+      String code = codeOf(error);
       if (code != null) {
         exception = exception.withCode(code);
       }
@@ -67,10 +67,46 @@ public final class UpstreamErrors {
         exception = exception.withParam(param);
       }
     }
+    if (kind == ErrorKind.RATE_LIMITED && (retryAfter == null || retryAfter.isBlank())) {
+      retryAfter = retryDelayOf(error);
+    }
     if (kind == ErrorKind.RATE_LIMITED && retryAfter != null && !retryAfter.isBlank()) {
       exception = exception.withRetryAfter(retryAfter.strip());
     }
     return exception;
+  }
+
+  /**
+   * The error's code: OpenAI's string {@code code}, or Gemini's {@code status} ({@code
+   * INVALID_ARGUMENT}) in lower case when {@code code} is only the HTTP status repeated.
+   */
+  private static String codeOf(JsonObject error) {
+    if (error.get("code") instanceof JsonString code) {
+      return code.getString();
+    }
+    if (error.get("status") instanceof JsonString status && !status.getString().isBlank()) {
+      return status.getString().toLowerCase(java.util.Locale.ROOT);
+    }
+    return null;
+  }
+
+  /**
+   * Gemini says when to retry in a {@code google.rpc.RetryInfo} detail ({@code "retryDelay":
+   * "17s"}) rather than a header; as whole seconds for {@code Retry-After}.
+   */
+  private static String retryDelayOf(JsonObject error) {
+    if (error == null || !(error.get("details") instanceof jakarta.json.JsonArray details)) {
+      return null;
+    }
+    for (JsonValue detail : details) {
+      if (detail instanceof JsonObject info
+          && info.get("retryDelay") instanceof JsonString delay
+          && delay.getString().matches("\\d+(\\.\\d+)?s")) {
+        String seconds = delay.getString().substring(0, delay.getString().length() - 1);
+        return String.valueOf((long) Math.ceil(Double.parseDouble(seconds)));
+      }
+    }
+    return null;
   }
 
   /** An error event inside an otherwise successful stream. */

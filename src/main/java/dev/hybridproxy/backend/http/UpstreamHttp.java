@@ -63,10 +63,25 @@ public final class UpstreamHttp implements AutoCloseable {
       byte[] body,
       String accept,
       Duration timeout) {
+    return post(backend, uri, headers, body, "application/json", accept, timeout);
+  }
+
+  /**
+   * Posts a body of any media type (a form, for token endpoints) and returns the response once its
+   * headers arrived, whatever its status.
+   */
+  public Response post(
+      String backend,
+      URI uri,
+      Map<String, String> headers,
+      byte[] body,
+      String contentType,
+      String accept,
+      Duration timeout) {
     Invocation.Builder request = builder(uri, headers, accept, timeout);
     long start = System.nanoTime();
     try {
-      Response response = request.post(Entity.entity(body, "application/json"));
+      Response response = request.post(Entity.entity(body, contentType));
       telemetry.upstreamCall(
           backend, response.getStatus(), Duration.ofNanos(System.nanoTime() - start));
       return response;

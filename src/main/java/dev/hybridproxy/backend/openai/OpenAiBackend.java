@@ -4,49 +4,78 @@ import dev.hybridproxy.backend.http.SseEvent;
 import dev.hybridproxy.backend.http.UpstreamErrors;
 import dev.hybridproxy.backend.http.UpstreamEventStream;
 import dev.hybridproxy.backend.http.UpstreamHttp;
+import dev.hybridproxy.backend.http.UpstreamJson;
 import dev.hybridproxy.config.BackendSettings;
 import dev.hybridproxy.engine.Backend;
 import dev.hybridproxy.engine.ChunkStream;
-import dev.hybridproxy.engine.ErrorKind;
-import dev.hybridproxy.engine.ProxyException;
 import dev.hybridproxy.engine.UpstreamRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.Response;
-import java.io.InputStream;
-import java.io.StringReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code openai} wire type: Chat Completions over HTTP with a bearer key. Bodies are sent as
- * the engine built them and answers come back untouched; only errors are translated.
+ * the engine built them and answers come back untouched; only errors are translated. On the
+ * reasoning leg, models listed in {@code responses_models} go through the Responses API instead,
+ * the only OpenAI API that returns reasoning text (summaries) for o-series and GPT-5 models.
  */
 public final class OpenAiBackend implements Backend {
-  private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
-  private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+  /**
+   * Where the next call goes and the bearer token it carries: fixed for an API key, renewable for
+   * OAuth tokens.
+   */
+  public interface Credentials {
+
+    /** The base URL and token for the next call. */
+    Grant current();
+
+    /**
+     * The upstream answered 401 to a call made with {@code refused}. Returns {@code true} when
+     * fresh credentials are available, so the call is worth one retry.
+     */
+    default boolean renew(Grant refused) {
+      return false;
+    }
+
+    /**
+     * @param baseUrl the API base, e.g. {@code https://api.openai.com/v1}
+     * @param token the bearer token, if the upstream takes one
+     */
+    record Grant(URI baseUrl, Optional<String> token) {}
+
+    /** The configured URL and key of a backend. */
+    static Credentials fixed(BackendSettings settings) {
+      Grant grant = new Grant(settings.apiUrl(), settings.apiKey());
+      return () -> grant;
+    }
+  }
 
   private final BackendSettings settings;
   private final UpstreamHttp http;
-  private final URI chatCompletions;
-  private final URI modelList;
+  private final Credentials credentials;
+  private final ResponsesApi responses;
 
   public OpenAiBackend(BackendSettings settings, UpstreamHttp http) {
+    this(settings, http, Credentials.fixed(settings), Clock.systemUTC());
+  }
+
+  public OpenAiBackend(
+      BackendSettings settings, UpstreamHttp http, Credentials credentials, Clock clock) {
     this.settings = settings;
     this.http = http;
-    String base = settings.apiUrl().toString().replaceAll("/+$", "");
-    this.chatCompletions = URI.create(base + "/chat/completions");
-    this.modelList = URI.create(base + "/models");
+    this.credentials = credentials;
+    this.responses = new ResponsesApi(settings.name(), clock);
   }
 
   @Override
@@ -56,29 +85,42 @@ public final class OpenAiBackend implements Backend {
 
   @Override
   public JsonObject complete(UpstreamRequest request) {
-    JsonObject body = withStream(request.body(), false);
     Duration timeout = timeoutFor(request);
-    Response response =
-        http.postJson(name(), chatCompletions, headers(), bytes(body), "application/json", timeout);
-    if (response.getStatus() / 100 != 2) {
-      throw UpstreamErrors.fromResponse(name(), response, secret());
+    if (viaResponses(request)) {
+      Sent sent =
+          send(
+              "/responses",
+              responses.toResponsesRequest(request.body(), false),
+              "application/json",
+              timeout);
+      return responses.completionFrom(
+          UpstreamJson.read(name(), sent.response(), http.stallGuard(), timeout));
     }
-    StallGuardedBody read = new StallGuardedBody(response, timeout);
-    return read.json();
+    Sent sent =
+        send("/chat/completions", withStream(request.body(), false), "application/json", timeout);
+    return UpstreamJson.read(name(), sent.response(), http.stallGuard(), timeout);
   }
 
   @Override
   public ChunkStream stream(UpstreamRequest request) {
-    JsonObject body = withStream(request.body(), true);
     Duration timeout = timeoutFor(request);
-    Response response =
-        http.postJson(
-            name(), chatCompletions, headers(), bytes(body), "text/event-stream", timeout);
-    if (response.getStatus() / 100 != 2) {
-      throw UpstreamErrors.fromResponse(name(), response, secret());
+    if (viaResponses(request)) {
+      Sent sent =
+          send(
+              "/responses",
+              responses.toResponsesRequest(request.body(), true),
+              "text/event-stream",
+              timeout);
+      return responses.chunksFrom(
+          new UpstreamEventStream(name(), sent.response(), http.stallGuard(), timeout),
+          request.body(),
+          secretOf(sent.grant()));
     }
+    Sent sent =
+        send("/chat/completions", withStream(request.body(), true), "text/event-stream", timeout);
     return new OpenAiChunkStream(
-        new UpstreamEventStream(name(), response, http.stallGuard(), timeout));
+        new UpstreamEventStream(name(), sent.response(), http.stallGuard(), timeout),
+        secretOf(sent.grant()));
   }
 
   @Override
@@ -86,15 +128,20 @@ public final class OpenAiBackend implements Backend {
     if (!settings.models().isEmpty()) {
       return settings.models();
     }
+    Credentials.Grant grant = credentials.current();
     Response response =
-        http.get(name(), modelList, headers(), "application/json", settings.timeout());
+        http.get(
+            name(),
+            endpoint(grant, "/models"),
+            headers(grant),
+            "application/json",
+            settings.timeout());
     if (response.getStatus() / 100 != 2) {
-      throw UpstreamErrors.fromResponse(name(), response, secret());
+      throw UpstreamErrors.fromResponse(name(), response, secretOf(grant));
     }
-    JsonObject list = new StallGuardedBody(response, settings.timeout()).json();
-    JsonArray data = list.getJsonArray("data");
+    JsonObject list = UpstreamJson.read(name(), response, http.stallGuard(), settings.timeout());
     List<String> ids = new ArrayList<>();
-    if (data != null) {
+    if (list.get("data") instanceof JsonArray data) {
       for (JsonValue entry : data) {
         if (entry instanceof JsonObject model && model.containsKey("id")) {
           ids.add(model.getString("id", ""));
@@ -104,18 +151,51 @@ public final class OpenAiBackend implements Backend {
     return ids;
   }
 
+  /** Reasoning models answer the reasoning leg through the Responses API. */
+  private boolean viaResponses(UpstreamRequest request) {
+    return request.leg() == UpstreamRequest.Leg.REASONING
+        && settings.responsesModels().filter(p -> p.matcher(request.model()).matches()).isPresent();
+  }
+
+  private record Sent(Response response, Credentials.Grant grant) {}
+
+  /**
+   * Posts to the upstream; a 401 gives renewable credentials one chance to renew and the call one
+   * retry (nothing was streamed yet, so a retry is safe).
+   */
+  private Sent send(String path, JsonObject body, String accept, Duration timeout) {
+    byte[] bytes = UpstreamJson.bytes(body);
+    Credentials.Grant grant = credentials.current();
+    Response response =
+        http.postJson(name(), endpoint(grant, path), headers(grant), bytes, accept, timeout);
+    if (response.getStatus() == 401 && credentials.renew(grant)) {
+      response.close();
+      grant = credentials.current();
+      response =
+          http.postJson(name(), endpoint(grant, path), headers(grant), bytes, accept, timeout);
+    }
+    if (response.getStatus() / 100 != 2) {
+      throw UpstreamErrors.fromResponse(name(), response, secretOf(grant));
+    }
+    return new Sent(response, grant);
+  }
+
+  private static URI endpoint(Credentials.Grant grant, String path) {
+    return URI.create(grant.baseUrl().toString().replaceAll("/+$", "") + path);
+  }
+
   private Duration timeoutFor(UpstreamRequest request) {
     return request.timeout().orElse(settings.timeout());
   }
 
-  private Map<String, String> headers() {
+  private static Map<String, String> headers(Credentials.Grant grant) {
     Map<String, String> headers = new LinkedHashMap<>();
-    settings.apiKey().ifPresent(key -> headers.put("Authorization", "Bearer " + key));
+    grant.token().ifPresent(token -> headers.put("Authorization", "Bearer " + token));
     return headers;
   }
 
-  private String secret() {
-    return settings.apiKey().orElse(null);
+  private static String secretOf(Credentials.Grant grant) {
+    return grant.token().orElse(null);
   }
 
   private static JsonObject withStream(JsonObject body, boolean stream) {
@@ -132,62 +212,14 @@ public final class OpenAiBackend implements Backend {
     return builder.build();
   }
 
-  private static byte[] bytes(JsonObject body) {
-    return body.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** A non-streaming answer body, read under the backend's silence allowance. */
-  private final class StallGuardedBody {
-    private final Response response;
-    private final Duration allowance;
-
-    StallGuardedBody(Response response, Duration allowance) {
-      this.response = response;
-      this.allowance = allowance;
-    }
-
-    JsonObject json() {
-      var watch = http.stallGuard().watch(allowance, response::close);
-      String text;
-      try (response;
-          InputStream in = response.readEntity(InputStream.class)) {
-        byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-        if (bytes.length > MAX_RESPONSE_BYTES) {
-          throw ProxyException.of(
-              ErrorKind.UPSTREAM_ERROR, "Backend '" + name() + "' sent an oversized answer");
-        }
-        text = new String(bytes, StandardCharsets.UTF_8);
-      } catch (ProxyException e) {
-        throw e;
-      } catch (Exception e) {
-        if (watch.stalled()) {
-          throw ProxyException.of(
-              ErrorKind.UPSTREAM_TIMEOUT,
-              "Backend '" + name() + "' sent nothing for " + allowance.toSeconds() + " s");
-        }
-        throw UpstreamHttp.transportFailure(name(), e, allowance);
-      } finally {
-        watch.release();
-      }
-      try (JsonReader reader = READERS.createReader(new StringReader(text))) {
-        JsonValue value = reader.readValue();
-        if (value instanceof JsonObject object) {
-          return object;
-        }
-      } catch (JsonException e) {
-        // reported below
-      }
-      throw ProxyException.of(
-          ErrorKind.UPSTREAM_ERROR, "Backend '" + name() + "' sent an answer that is not JSON");
-    }
-  }
-
   /** Chat-completion chunks out of an SSE stream; ends at {@code [DONE]} or end of stream. */
   private final class OpenAiChunkStream implements ChunkStream {
     private final UpstreamEventStream events;
+    private final String secret;
 
-    OpenAiChunkStream(UpstreamEventStream events) {
+    OpenAiChunkStream(UpstreamEventStream events, String secret) {
       this.events = events;
+      this.secret = secret;
     }
 
     @Override
@@ -200,28 +232,20 @@ public final class OpenAiBackend implements Backend {
         if (event.data().isBlank()) {
           continue;
         }
-        JsonObject chunk = parseChunk(event.data());
+        JsonObject chunk;
+        try {
+          chunk = UpstreamJson.event(name(), event.data());
+        } catch (RuntimeException e) {
+          events.close();
+          throw e;
+        }
         JsonValue error = chunk.get("error");
         if (error != null && error != JsonValue.NULL) {
           events.close();
-          throw UpstreamErrors.fromStreamError(name(), error, secret());
+          throw UpstreamErrors.fromStreamError(name(), error, secret);
         }
         return chunk;
       }
-    }
-
-    private JsonObject parseChunk(String data) {
-      try (JsonReader reader = READERS.createReader(new StringReader(data))) {
-        JsonValue value = reader.readValue();
-        if (value instanceof JsonObject object) {
-          return object;
-        }
-      } catch (JsonException e) {
-        // reported below
-      }
-      events.close();
-      throw ProxyException.of(
-          ErrorKind.UPSTREAM_ERROR, "Backend '" + name() + "' sent a malformed stream event");
     }
 
     @Override

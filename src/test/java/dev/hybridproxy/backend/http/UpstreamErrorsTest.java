@@ -95,4 +95,29 @@ class UpstreamErrorsTest {
 
     assertThat(error.getMessage()).isEqualTo("key *** is over quota");
   }
+
+  @Test
+  void readsTheStatusOfAGeminiErrorEnvelopeAsItsCode() {
+    String body =
+        "{\"error\":{\"code\":400,\"message\":\"* GenerateContentRequest.contents: contents is"
+            + " not specified\\n\",\"status\":\"INVALID_ARGUMENT\"}}";
+
+    ProxyException error = UpstreamErrors.fromStatus("gemini", 400, body, null, null);
+
+    assertThat(error.getMessage()).startsWith("* GenerateContentRequest.contents");
+    assertThat(error.code()).isEqualTo("invalid_argument");
+  }
+
+  @Test
+  void takesRetryAfterFromGeminiRetryInfoWhenNoHeaderCame() {
+    String body =
+        "{\"error\":{\"code\":429,\"message\":\"Quota exceeded\",\"status\":\"RESOURCE_EXHAUSTED\","
+            + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\","
+            + "\"retryDelay\":\"7.2s\"}]}}";
+
+    assertThat(UpstreamErrors.fromStatus("gemini", 429, body, null, null).retryAfter())
+        .contains("8");
+    assertThat(UpstreamErrors.fromStatus("gemini", 429, body, "3", null).retryAfter())
+        .contains("3");
+  }
 }
