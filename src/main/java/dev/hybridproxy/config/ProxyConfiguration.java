@@ -17,6 +17,7 @@ import dev.hybridproxy.engine.ErrorKind;
 import dev.hybridproxy.engine.HybridEngine;
 import dev.hybridproxy.engine.HybridSettings;
 import dev.hybridproxy.engine.ModelCatalog;
+import dev.hybridproxy.engine.ModelRouting;
 import dev.hybridproxy.engine.ProxyException;
 import dev.hybridproxy.engine.ReasoningPolicy;
 import dev.hybridproxy.engine.Telemetry;
@@ -32,10 +33,12 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Reads MicroProfile Config once at start-up, validates it and builds the engine from it. A bad
@@ -52,6 +55,7 @@ public class ProxyConfiguration {
   private HybridEngine hybridEngine;
   private ChatCompletions chatCompletions;
   private ModelCatalog modelCatalog;
+  private ModelRouting modelRouting;
   private AuthSettings authSettings;
   private ClientAuthenticator authenticator;
 
@@ -117,10 +121,13 @@ public class ProxyConfiguration {
   }
 
   private void build() {
+    checkConfigFile();
     MicroProfileSource source = new MicroProfileSource(config);
     SettingsReader reader = new SettingsReader(source);
     settings = reader.read();
     HybridSettings hybrid = reader.hybrid();
+    ModelRouting routing = new RoutingSettingsReader(source).read(settings, hybrid);
+    modelRouting = routing;
     authSettings = new AuthSettingsReader(source).read();
     authenticator = authenticator(authSettings);
     workers = Workers.create();
@@ -151,11 +158,11 @@ public class ProxyConfiguration {
             System::nanoTime,
             Clock.systemUTC(),
             telemetry);
-    chatCompletions = new ChatCompletions(registry, hybridEngine, workers.streams());
+    chatCompletions = new ChatCompletions(registry, hybridEngine, workers.streams(), routing);
     modelCatalog =
         new ModelCatalog(
             registry,
-            List.of(),
+            routing.aliases().literalNames(),
             workers.streams(),
             Clock.systemUTC(),
             Duration.ofMinutes(5),
@@ -168,6 +175,71 @@ public class ProxyConfiguration {
             : String.join(
                 ", ",
                 settings.backends().stream().map(b -> b.name() + " (" + b.type() + ")").toList()));
+    logRouting(hybrid, routing);
+  }
+
+  /**
+   * The YAML file (SPEC §9) is read by {@link YamlConfigSource} while MicroProfile Config starts; a
+   * missing or malformed file is reported here, like any other invalid setting.
+   */
+  private void checkConfigFile() {
+    for (ConfigSource source : config.getConfigSources()) {
+      if (source instanceof YamlConfigSource yaml && yaml.file().isPresent()) {
+        yaml.problem()
+            .ifPresent(
+                problem -> {
+                  throw new InvalidSettingException(
+                      problem.replaceFirst("^Invalid configuration: ", ""));
+                });
+        LOG.log(
+            Level.INFO,
+            "Configuration file {0}: {1} settings",
+            yaml.file().get(),
+            yaml.getPropertyNames().size());
+        List<String> unknown = yaml.unknownKeys();
+        if (!unknown.isEmpty()) {
+          LOG.log(
+              Level.WARNING,
+              "Configuration file {0}: keys no setting reads (misspelt?): {1}."
+                  + " The keys are listed in docs/configuration.md",
+              yaml.file().get(),
+              String.join(", ", unknown));
+        }
+      }
+    }
+  }
+
+  /** The effective hybrid knobs, aliases and planning phase, one line each; no secrets here. */
+  private static void logRouting(HybridSettings hybrid, ModelRouting routing) {
+    LOG.log(
+        Level.INFO,
+        "Hybrid backend: disable_hybrid_backend={0}, reasoning_injection_probability={1},"
+            + " hybrid_backend_repeat_messages={2}, hybrid_reasoning_force_initial_turns={3},"
+            + " hybrid_reasoning_model_timeout={4}, hybrid_execution_model_timeout={5}",
+        hybrid.disabled(),
+        String.valueOf(hybrid.probability()),
+        hybrid.repeatMessages(),
+        String.valueOf(hybrid.forceInitialTurns()),
+        String.valueOf(hybrid.reasoningTimeout().toSeconds()),
+        String.valueOf(hybrid.executionTimeout().toSeconds()));
+    if (!routing.aliases().rules().isEmpty()) {
+      LOG.log(
+          Level.INFO,
+          "Model aliases, first match wins: {0}",
+          String.join("; ", routing.aliases().rules().stream().map(Object::toString).toList()));
+    }
+    routing
+        .planning()
+        .ifPresent(
+            phase ->
+                LOG.log(
+                    Level.INFO,
+                    "Planning phase: requests without backend: go to {0} while the turn index is"
+                        + " below {1} and fewer than {2} file writes were made; overrides: {3}",
+                    phase.strongModel(),
+                    String.valueOf(phase.maxTurns()),
+                    String.valueOf(phase.maxFileWrites()),
+                    phase.overrides().isEmpty() ? "(none)" : phase.overrides().toString()));
   }
 
   private static ClientAuthenticator authenticator(AuthSettings auth) {
@@ -251,6 +323,12 @@ public class ProxyConfiguration {
     return modelCatalog;
   }
 
+  /** The model aliases and planning phase requests go through before routing. */
+  public ModelRouting modelRouting() {
+    engine();
+    return modelRouting;
+  }
+
   @Produces
   public Workers workers() {
     engine();
@@ -272,7 +350,12 @@ public class ProxyConfiguration {
   private record MicroProfileSource(Config config) implements SettingsSource {
     @Override
     public Optional<String> get(String key) {
-      return config.getOptionalValue(key, String.class);
+      try {
+        return config.getOptionalValue(key, String.class);
+      } catch (NoSuchElementException | IllegalArgumentException e) {
+        // e.g. a ${...} expression naming a property nobody defines
+        throw new InvalidSettingException(key + ": " + e.getMessage());
+      }
     }
 
     @Override
