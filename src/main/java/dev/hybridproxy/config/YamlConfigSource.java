@@ -95,14 +95,15 @@ public final class YamlConfigSource implements ConfigSource {
   /**
    * Keys in the file that no part of the proxy reads (probably misspelt): not top-level keys, not
    * {@code backends.<name>.<field>}, not a built-in backend's key variable, not MicroProfile's own
-   * {@code mp.*}.
+   * {@code mp.*}. {@code config_file} is among them: a file cannot name another one.
    */
   public List<String> unknownKeys() {
     return properties.keySet().stream().filter(key -> !known(key)).sorted().toList();
   }
 
   private static boolean known(String key) {
-    if (ConfigKeys.isTopLevel(key) || key.startsWith("mp.")) {
+    if ((ConfigKeys.isTopLevel(key) && !key.equals(ConfigKeys.CONFIG_FILE))
+        || key.startsWith("mp.")) {
       return true;
     }
     String[] parts = key.split("\\.");

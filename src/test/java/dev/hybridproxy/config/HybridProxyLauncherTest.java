@@ -56,7 +56,7 @@ class HybridProxyLauncherTest {
     Path file = Files.writeString(dir.resolve("proxy.yaml"), "");
     String value =
         switch (key.name()) {
-          case ConfigKeys.CONFIG_FILE -> file.toString();
+          case ConfigKeys.CONFIG_FILE -> file.toRealPath().toString();
           case ConfigKeys.MODEL_ALIASES -> "coder=openai:gpt-4o";
           default -> "7";
         };

@@ -92,6 +92,7 @@ class YamlConfigSourceTest {
                 scan:
                   disable: true
             OPENAI_API_BASE_URL: http://127.0.0.1:1/v1
+            config_file: other.yaml
             port: 8000
             """);
 
@@ -99,6 +100,7 @@ class YamlConfigSourceTest {
         .containsExactly(
             "backends.hybrid_backend_repeat_mesages",
             "backends.openai.timout",
+            "config_file",
             "port",
             "reasoning_injection_probabilty");
   }
