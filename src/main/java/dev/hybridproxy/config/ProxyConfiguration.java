@@ -32,11 +32,14 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -348,13 +351,46 @@ public class ProxyConfiguration {
 
   /** MicroProfile Config as a settings source. */
   private record MicroProfileSource(Config config) implements SettingsSource {
+    private static final Pattern EXPRESSION = Pattern.compile("(?<!\\\\)\\$\\{[^}]*}");
+
     @Override
     public Optional<String> get(String key) {
+      Optional<String> value;
       try {
-        return config.getOptionalValue(key, String.class);
+        value = config.getOptionalValue(key, String.class);
       } catch (NoSuchElementException | IllegalArgumentException e) {
-        // e.g. a ${...} expression naming a property nobody defines
         throw new InvalidSettingException(key + ": " + e.getMessage());
+      }
+      if (value.isEmpty()) {
+        checkExpressions(key);
+      }
+      return value;
+    }
+
+    /**
+     * A value such as {@code ${OPENAI_API_KEY}} whose property nobody defines reads as no value at
+     * all; that would start a backend without its key, so it is an invalid setting instead.
+     */
+    private void checkExpressions(String key) {
+      for (ConfigSource source : config.getConfigSources()) {
+        String raw = source.getValue(key);
+        if (raw != null && !raw.isEmpty()) {
+          Matcher expressions = EXPRESSION.matcher(raw);
+          List<String> names = new ArrayList<>();
+          while (expressions.find()) {
+            names.add(expressions.group());
+          }
+          if (!names.isEmpty()) {
+            throw new InvalidSettingException(
+                key
+                    + " refers to "
+                    + String.join(", ", names)
+                    + " in "
+                    + source.getName()
+                    + ", but no configuration source or environment variable defines it");
+          }
+          return;
+        }
       }
     }
 

@@ -453,6 +453,29 @@ class ConfigurationSurfacesTest {
         configuration, "model_aliases rule 2 'co(der=mock:m1': invalid regular expression");
   }
 
+  private static final String KEYED_BACKEND =
+      "backends:\n  keyed:\n    api_url: http://127.0.0.1:9/v1\n    api_key: ${KEYED_KEY}\n";
+
+  @Test
+  void aFileMayReferToAnEnvironmentVariable() {
+    ProxyConfiguration configuration =
+        proxy.start(KEYED_BACKEND, Map.of("KEYED_KEY", "sk-from-env-FAKE"), Map.of());
+
+    assertThat(
+            configuration.settings().backends().stream()
+                .filter(b -> b.name().equals("keyed"))
+                .map(BackendSettings::apiKey))
+        .containsExactly(Optional.of("sk-from-env-FAKE"));
+  }
+
+  @Test
+  void aReferenceToAnUndefinedVariableStopsTheProxyInsteadOfDroppingTheValue() {
+    ProxyConfiguration configuration = proxy.start(KEYED_BACKEND, Map.of(), Map.of());
+
+    assertNotServing(
+        configuration, "backends.keyed.api_key refers to ${KEYED_KEY} in YAML configuration file ");
+  }
+
   private static void assertNotServing(ProxyConfiguration configuration, String reason) {
     assertThat(configuration.state().read()).isTrue();
     assertThat(configuration.state().problem())

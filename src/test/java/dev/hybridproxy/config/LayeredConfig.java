@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigValue;
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -39,10 +41,31 @@ final class LayeredConfig implements Config {
     for (ConfigSource source : sources) {
       String value = source.getValue(name);
       if (value != null && !value.isEmpty()) {
-        return Optional.of(type.cast(value));
+        return expand(value).map(type::cast);
       }
     }
     return Optional.empty();
+  }
+
+  private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}]*)}");
+
+  /**
+   * Property expressions as Liberty's MicroProfile Config resolves them for an optional lookup:
+   * {@code ${name}} becomes that property's value, and a value naming an undefined property reads
+   * as no value at all.
+   */
+  private Optional<String> expand(String value) {
+    Matcher expression = EXPRESSION.matcher(value);
+    StringBuilder expanded = new StringBuilder();
+    while (expression.find()) {
+      Optional<String> resolved = getOptionalValue(expression.group(1), String.class);
+      if (resolved.isEmpty()) {
+        return Optional.empty();
+      }
+      expression.appendReplacement(expanded, Matcher.quoteReplacement(resolved.get()));
+    }
+    expression.appendTail(expanded);
+    return Optional.of(expanded.toString());
   }
 
   @Override
