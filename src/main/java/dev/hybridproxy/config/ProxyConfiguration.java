@@ -327,6 +327,7 @@ public class ProxyConfiguration {
   }
 
   /** The model aliases and planning phase requests go through before routing. */
+  @Produces
   public ModelRouting modelRouting() {
     engine();
     return modelRouting;

@@ -151,6 +151,22 @@ class ConfigSurfacesIT {
   }
 
   @Test
+  void anAliasedRequestIsCountedUnderTheBackendItWentTo() throws Exception {
+    STUB.script("via-alias", ex -> reply(ex, "via-alias", "Counted"));
+
+    HttpResponse<String> response = client.post("v1/chat/completions", body("it-layered", false));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    String metrics =
+        ProxyClient.presenting(java.net.URI.create(base.toString()).resolve("/").toURL())
+            .get("metrics")
+            .body();
+    assertThat(metrics)
+        .containsPattern(
+            "proxy_requests_total\\{[^}]*backend=\"layered\"[^}]*status=\"200\"[^}]*\\} [1-9]");
+  }
+
+  @Test
   void listsTheYamlBackendsAndTheLiteralAliases() throws Exception {
     HttpResponse<String> response = client.get("v1/models");
 
