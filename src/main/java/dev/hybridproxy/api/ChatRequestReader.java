@@ -4,6 +4,7 @@ import dev.hybridproxy.config.ProxySettings;
 import dev.hybridproxy.config.SettingsReader;
 import dev.hybridproxy.engine.ChatRequest;
 import dev.hybridproxy.engine.ErrorKind;
+import dev.hybridproxy.engine.ModelRouting;
 import dev.hybridproxy.engine.ProxyException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,13 +31,15 @@ public class ChatRequestReader implements ContainerRequestFilter {
   static final String PARSED = ChatRequest.class.getName();
 
   private ProxySettings settings;
+  private ModelRouting routing;
 
   /** For the JAX-RS runtime, which needs a public constructor on providers. */
   public ChatRequestReader() {}
 
   @Inject
-  public ChatRequestReader(ProxySettings settings) {
+  public ChatRequestReader(ProxySettings settings, ModelRouting routing) {
     this.settings = settings;
+    this.routing = routing;
   }
 
   @Override
@@ -51,7 +54,8 @@ public class ChatRequestReader implements ContainerRequestFilter {
             Optional.ofNullable(context.getHeaderString("X-Hybrid-Reasoning-Probability")));
     context.setProperty(PARSED, request);
     if (context.getProperty(RequestRecord.PROPERTY) instanceof RequestRecord record) {
-      record.model(request.model(), request.stream(), backendLabel(request.model()));
+      record.model(
+          request.model(), request.stream(), backendLabel(routing.route(request).selector()));
     }
     context
         .getHeaders()
@@ -61,7 +65,10 @@ public class ChatRequestReader implements ContainerRequestFilter {
     context.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
   }
 
-  /** A metric label of bounded cardinality for the model a request names. */
+  /**
+   * A metric label of bounded cardinality for the selector a request is routed by (after aliases
+   * and the planning phase).
+   */
   private String backendLabel(String model) {
     String selector = model.strip();
     if (selector.regionMatches(true, 0, "hybrid:", 0, 7)) {

@@ -103,13 +103,17 @@ public final class AuthSettingsReader {
 
   private URI location(String value) {
     String trimmed = value.strip();
-    if (trimmed.startsWith("http://") || trimmed.startsWith("https://")) {
-      return URI.create(trimmed);
+    try {
+      if (trimmed.startsWith("http://")
+          || trimmed.startsWith("https://")
+          || trimmed.startsWith("file:")) {
+        return URI.create(trimmed);
+      }
+      return Path.of(trimmed).toAbsolutePath().toUri();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSettingException(
+          "mp.jwt.verify.publickey.location", value, "an https:// URL, a file: URL or a path");
     }
-    if (trimmed.startsWith("file:")) {
-      return URI.create(trimmed);
-    }
-    return Path.of(trimmed).toAbsolutePath().toUri();
   }
 
   private int integer(String key, int defaultValue, int min) {

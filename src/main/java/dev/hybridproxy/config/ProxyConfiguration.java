@@ -17,6 +17,7 @@ import dev.hybridproxy.engine.ErrorKind;
 import dev.hybridproxy.engine.HybridEngine;
 import dev.hybridproxy.engine.HybridSettings;
 import dev.hybridproxy.engine.ModelCatalog;
+import dev.hybridproxy.engine.ModelRouting;
 import dev.hybridproxy.engine.ProxyException;
 import dev.hybridproxy.engine.ReasoningPolicy;
 import dev.hybridproxy.engine.Telemetry;
@@ -31,11 +32,16 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Reads MicroProfile Config once at start-up, validates it and builds the engine from it. A bad
@@ -52,6 +58,7 @@ public class ProxyConfiguration {
   private HybridEngine hybridEngine;
   private ChatCompletions chatCompletions;
   private ModelCatalog modelCatalog;
+  private ModelRouting modelRouting;
   private AuthSettings authSettings;
   private ClientAuthenticator authenticator;
 
@@ -127,10 +134,13 @@ public class ProxyConfiguration {
   }
 
   private void build() {
+    checkConfigFile();
     MicroProfileSource source = new MicroProfileSource(config);
     SettingsReader reader = new SettingsReader(source);
     settings = reader.read();
     HybridSettings hybrid = reader.hybrid();
+    ModelRouting routing = new RoutingSettingsReader(source).read(settings, hybrid);
+    modelRouting = routing;
     authSettings = new AuthSettingsReader(source).read();
     authenticator = authenticator(authSettings);
     workers = Workers.create();
@@ -161,11 +171,11 @@ public class ProxyConfiguration {
             System::nanoTime,
             Clock.systemUTC(),
             telemetry);
-    chatCompletions = new ChatCompletions(registry, hybridEngine, workers.streams());
+    chatCompletions = new ChatCompletions(registry, hybridEngine, workers.streams(), routing);
     modelCatalog =
         new ModelCatalog(
             registry,
-            List.of(),
+            routing.aliases().literalNames(),
             workers.streams(),
             Clock.systemUTC(),
             Duration.ofMinutes(5),
@@ -178,6 +188,71 @@ public class ProxyConfiguration {
             : String.join(
                 ", ",
                 settings.backends().stream().map(b -> b.name() + " (" + b.type() + ")").toList()));
+    logRouting(hybrid, routing);
+  }
+
+  /**
+   * The YAML file (SPEC §9) is read by {@link YamlConfigSource} while MicroProfile Config starts; a
+   * missing or malformed file is reported here, like any other invalid setting.
+   */
+  private void checkConfigFile() {
+    for (ConfigSource source : config.getConfigSources()) {
+      if (source instanceof YamlConfigSource yaml && yaml.file().isPresent()) {
+        yaml.problem()
+            .ifPresent(
+                problem -> {
+                  throw new InvalidSettingException(
+                      problem.replaceFirst("^Invalid configuration: ", ""));
+                });
+        LOG.log(
+            Level.INFO,
+            "Configuration file {0}: {1} settings",
+            yaml.file().get(),
+            yaml.getPropertyNames().size());
+        List<String> unknown = yaml.unknownKeys();
+        if (!unknown.isEmpty()) {
+          LOG.log(
+              Level.WARNING,
+              "Configuration file {0}: keys no setting reads (misspelt?): {1}."
+                  + " The keys are listed in docs/configuration.md",
+              yaml.file().get(),
+              String.join(", ", unknown));
+        }
+      }
+    }
+  }
+
+  /** The effective hybrid knobs, aliases and planning phase, one line each; no secrets here. */
+  private static void logRouting(HybridSettings hybrid, ModelRouting routing) {
+    LOG.log(
+        Level.INFO,
+        "Hybrid backend: disable_hybrid_backend={0}, reasoning_injection_probability={1},"
+            + " hybrid_backend_repeat_messages={2}, hybrid_reasoning_force_initial_turns={3},"
+            + " hybrid_reasoning_model_timeout={4}, hybrid_execution_model_timeout={5}",
+        hybrid.disabled(),
+        String.valueOf(hybrid.probability()),
+        hybrid.repeatMessages(),
+        String.valueOf(hybrid.forceInitialTurns()),
+        String.valueOf(hybrid.reasoningTimeout().toSeconds()),
+        String.valueOf(hybrid.executionTimeout().toSeconds()));
+    if (!routing.aliases().rules().isEmpty()) {
+      LOG.log(
+          Level.INFO,
+          "Model aliases, first match wins: {0}",
+          String.join("; ", routing.aliases().rules().stream().map(Object::toString).toList()));
+    }
+    routing
+        .planning()
+        .ifPresent(
+            phase ->
+                LOG.log(
+                    Level.INFO,
+                    "Planning phase: requests without backend: go to {0} while the turn index is"
+                        + " below {1} and fewer than {2} file writes were made; overrides: {3}",
+                    phase.strongModel(),
+                    String.valueOf(phase.maxTurns()),
+                    String.valueOf(phase.maxFileWrites()),
+                    phase.overrides().isEmpty() ? "(none)" : phase.overrides().toString()));
   }
 
   private static ClientAuthenticator authenticator(AuthSettings auth) {
@@ -261,6 +336,13 @@ public class ProxyConfiguration {
     return modelCatalog;
   }
 
+  /** The model aliases and planning phase requests go through before routing. */
+  @Produces
+  public ModelRouting modelRouting() {
+    engine();
+    return modelRouting;
+  }
+
   @Produces
   public Workers workers() {
     engine();
@@ -280,9 +362,47 @@ public class ProxyConfiguration {
 
   /** MicroProfile Config as a settings source. */
   private record MicroProfileSource(Config config) implements SettingsSource {
+    private static final Pattern EXPRESSION = Pattern.compile("(?<!\\\\)\\$\\{[^}]*}");
+
     @Override
     public Optional<String> get(String key) {
-      return config.getOptionalValue(key, String.class);
+      Optional<String> value;
+      try {
+        value = config.getOptionalValue(key, String.class);
+      } catch (NoSuchElementException | IllegalArgumentException e) {
+        throw new InvalidSettingException(key + ": " + e.getMessage());
+      }
+      if (value.isEmpty()) {
+        checkExpressions(key);
+      }
+      return value;
+    }
+
+    /**
+     * A value such as {@code ${OPENAI_API_KEY}} whose property nobody defines reads as no value at
+     * all; that would start a backend without its key, so it is an invalid setting instead.
+     */
+    private void checkExpressions(String key) {
+      for (ConfigSource source : config.getConfigSources()) {
+        String raw = source.getValue(key);
+        if (raw != null && !raw.isEmpty()) {
+          Matcher expressions = EXPRESSION.matcher(raw);
+          List<String> names = new ArrayList<>();
+          while (expressions.find()) {
+            names.add(expressions.group());
+          }
+          if (!names.isEmpty()) {
+            throw new InvalidSettingException(
+                key
+                    + " refers to "
+                    + String.join(", ", names)
+                    + " in "
+                    + source.getName()
+                    + ", but no configuration source or environment variable defines it");
+          }
+          return;
+        }
+      }
     }
 
     @Override

@@ -9,6 +9,7 @@ import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -271,8 +272,13 @@ public final class SettingsReader {
     if (!TYPES.contains(type)) {
       throw new InvalidSettingException(typeKey, type, String.join(", ", TYPES));
     }
+    Optional<String> configuredUrl = field(name, "api_url", fields).filter(v -> !v.isBlank());
+    String urlKey =
+        configuredUrl.isEmpty() && builtIn.isPresent()
+            ? builtIn.get().urlVariable()
+            : key(name, "api_url");
     Optional<String> url =
-        field(name, "api_url", fields)
+        configuredUrl
             .or(() -> builtIn.flatMap(b -> source.get(b.urlVariable())))
             .filter(v -> !v.isBlank())
             .or(() -> builtIn.map(BuiltInBackend::defaultUrl))
@@ -285,7 +291,7 @@ public final class SettingsReader {
       throw new InvalidSettingException(
           key(name, "api_url") + " is required for backend '" + name + "'");
     }
-    URI apiUrl = url(key(name, "api_url"), url.get().strip());
+    URI apiUrl = url(urlKey, url.get().strip());
     Optional<String> apiKey =
         field(name, "api_key", fields)
             .or(() -> builtIn.flatMap(BuiltInBackend::keyVariable).flatMap(source::get))
@@ -329,7 +335,7 @@ public final class SettingsReader {
           field(name, "credentials_file", fields)
               .map(String::strip)
               .filter(v -> !v.isEmpty())
-              .map(this::expandHome)
+              .map(v -> expandHome(key(name, "credentials_file"), v))
               .orElseGet(() -> Path.of(home(), ".qwen", "oauth_creds.json"));
       URI tokenUrl =
           url(
@@ -378,10 +384,14 @@ public final class SettingsReader {
         .orElse(System.getProperty("user.home"));
   }
 
-  private Path expandHome(String path) {
-    return path.equals("~") || path.startsWith("~/")
-        ? Path.of(home(), path.substring(Math.min(2, path.length())))
-        : Path.of(path);
+  private Path expandHome(String key, String path) {
+    try {
+      return path.equals("~") || path.startsWith("~/")
+          ? Path.of(home(), path.substring(Math.min(2, path.length())))
+          : Path.of(path);
+    } catch (InvalidPathException e) {
+      throw new InvalidSettingException(key, path, "a file path");
+    }
   }
 
   private static Pattern pattern(String key, String value) {

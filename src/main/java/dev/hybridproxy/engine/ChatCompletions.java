@@ -6,24 +6,35 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
- * The engine's entry point for {@code POST /v1/chat/completions}: parses the selector, routes to
- * the backend (or to the hybrid engine) and answers buffered or streamed.
+ * The engine's entry point for {@code POST /v1/chat/completions}: rewrites the model (aliases,
+ * planning phase), parses the selector, routes to the backend (or to the hybrid engine) and answers
+ * buffered or streamed.
  */
 public final class ChatCompletions {
   private final SelectorParser parser = new SelectorParser();
   private final BackendRegistry backends;
   private final HybridEngine hybrid;
   private final Executor executor;
+  private final ModelRouting routing;
 
   public ChatCompletions(BackendRegistry backends, HybridEngine hybrid, Executor executor) {
+    this(backends, hybrid, executor, ModelRouting.NONE);
+  }
+
+  /** As above, with model aliases and the planning phase applied before routing. */
+  public ChatCompletions(
+      BackendRegistry backends, HybridEngine hybrid, Executor executor, ModelRouting routing) {
     this.backends = backends;
     this.hybrid = hybrid;
     this.executor = executor;
+    this.routing = routing;
   }
 
   /** A buffered answer, {@code model} set to what the client asked for. */
-  public ChatAnswer complete(ChatRequest request) {
-    ModelSelector selector = select(request);
+  public ChatAnswer complete(ChatRequest client) {
+    ModelRouting.Route route = routing.route(client);
+    ChatRequest request = route.request();
+    ModelSelector selector = select(route.selector());
     if (selector instanceof ModelSelector.Hybrid pair) {
       return hybrid.complete(request, pair);
     }
@@ -38,8 +49,10 @@ public final class ChatCompletions {
   }
 
   /** A streamed answer; the caller waits for it to start, then attaches its listener. */
-  public StreamSession stream(ChatRequest request) {
-    ModelSelector selector = select(request);
+  public StreamSession stream(ChatRequest client) {
+    ModelRouting.Route route = routing.route(client);
+    ChatRequest request = route.request();
+    ModelSelector selector = select(route.selector());
     if (selector instanceof ModelSelector.Hybrid pair) {
       return hybrid.stream(request, pair);
     }
@@ -56,10 +69,10 @@ public final class ChatCompletions {
     return session;
   }
 
-  private ModelSelector select(ChatRequest request) {
-    if (hybrid.disabled() && SelectorParser.isHybrid(request.model())) {
+  private ModelSelector select(String selector) {
+    if (hybrid.disabled() && SelectorParser.isHybrid(selector)) {
       throw HybridEngine.disabledError();
     }
-    return parser.parse(request.model());
+    return parser.parse(selector);
   }
 }

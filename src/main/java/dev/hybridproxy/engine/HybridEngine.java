@@ -360,7 +360,8 @@ public final class HybridEngine {
         .toJson(plan.executionBackend().name(), plan.executionRef().model(), executionMs);
   }
 
-  HybridSettings settings() {
+  /** The knobs this engine runs with (SPEC §9). */
+  public HybridSettings settings() {
     return settings;
   }
 

@@ -39,6 +39,23 @@ public final class SelectorParser {
         && selector.strip().regionMatches(true, 0, HYBRID_PREFIX, 0, HYBRID_PREFIX.length());
   }
 
+  /**
+   * Whether a selector names its backend explicitly: {@code backend:model} or {@code hybrid:...}; a
+   * bare model name does not (SPEC §4.1: the backend is the text before the first {@code :} when
+   * that {@code :} comes before any {@code /}).
+   */
+  public static boolean namesBackend(String selector) {
+    if (selector == null) {
+      return false;
+    }
+    String trimmed = selector.strip();
+    int query = trimmed.indexOf('?');
+    String path = query < 0 ? trimmed : trimmed.substring(0, query);
+    int colon = path.indexOf(':');
+    int slash = path.indexOf('/');
+    return isHybrid(trimmed) || (colon > 0 && (slash < 0 || colon < slash));
+  }
+
   public ModelSelector parse(String selector) {
     if (selector == null || selector.isBlank()) {
       throw invalid(
