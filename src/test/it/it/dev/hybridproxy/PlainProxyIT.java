@@ -74,7 +74,8 @@ class PlainProxyIT {
     assertThat(data.stream().filter(l -> l.data().equals("[DONE]"))).hasSize(1);
     long spreadMillis =
         TimeUnit.NANOSECONDS.toMillis(data.get(4).arrivedNanos() - data.get(0).arrivedNanos());
-    assertThat(spreadMillis).as("chunks must not be buffered").isGreaterThan(800);
+    // dribbled 300 ms apart: 1200 ms when forwarded one by one, ~0 when buffered
+    assertThat(spreadMillis).as("chunks must not be buffered").isGreaterThan(500);
     for (JsonObject chunk : stream.chunks()) {
       assertThat(chunk.getString("model")).isEqualTo("mock:dribble");
       assertThat(chunk.getString("id")).isEqualTo("chatcmpl-dribble");
