@@ -1,11 +1,11 @@
 package dev.hybridproxy.engine;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,19 +17,22 @@ import java.util.Optional;
  * ({@link SourcedJsonObject}) gets only those values edited in that text.
  */
 public final class ChunkIdentity {
+  /** One provider for the whole class: {@code Json.*} looks the provider up on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private final JsonString model;
   private JsonString id;
   private JsonNumber created;
 
   public ChunkIdentity(String clientModel) {
-    this.model = Json.createValue(clientModel);
+    this.model = JSON.createValue(clientModel);
   }
 
   /** Fixed identity, for responses the proxy assembles itself. */
   public ChunkIdentity(String clientModel, String id, long created) {
     this(clientModel);
-    this.id = Json.createValue(id);
-    this.created = Json.createValue(created);
+    this.id = JSON.createValue(id);
+    this.created = JSON.createValue(created);
   }
 
   public JsonObject apply(JsonObject chunk) {
@@ -52,7 +55,7 @@ public final class ChunkIdentity {
         return edited.get();
       }
     }
-    JsonObjectBuilder builder = Json.createObjectBuilder(chunk);
+    JsonObjectBuilder builder = JSON.createObjectBuilder(chunk);
     put(builder, chunk, "id", id);
     put(builder, chunk, "created", created);
     builder.add("model", model);

@@ -1,12 +1,12 @@
 package dev.hybridproxy.engine;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +23,9 @@ import java.util.Set;
  * members of an edited object are built only when something reads past the edited keys.
  */
 public final class SourcedJsonObject extends AbstractMap<String, JsonValue> implements JsonObject {
+  /** One provider for the whole class: {@code Json.*} looks the provider up on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private final JsonObject base;
   private final String text;
   private final Map<String, JsonValue> replaced;
@@ -92,7 +95,7 @@ public final class SourcedJsonObject extends AbstractMap<String, JsonValue> impl
   private JsonObject members() {
     JsonObject built = members;
     if (built == null) {
-      JsonObjectBuilder builder = Json.createObjectBuilder(base);
+      JsonObjectBuilder builder = JSON.createObjectBuilder(base);
       replaced.forEach(builder::add);
       built = builder.build();
       members = built;
