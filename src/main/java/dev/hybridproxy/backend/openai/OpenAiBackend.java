@@ -183,7 +183,12 @@ public final class OpenAiBackend implements Backend {
   }
 
   private static URI endpoint(Credentials.Grant grant, String path) {
-    return URI.create(grant.baseUrl().toString().replaceAll("/+$", "") + path);
+    String base = grant.baseUrl().toString();
+    int end = base.length();
+    while (end > 0 && base.charAt(end - 1) == '/') {
+      end--;
+    }
+    return URI.create(base.substring(0, end) + path);
   }
 
   private Duration timeoutFor(UpstreamRequest request) {
