@@ -5,6 +5,8 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The OpenAI Chat Completions objects that adapters for other protocols hand to the engine: one
@@ -71,6 +73,37 @@ public record ChatShape(String id, long created, String model) {
     return Json.createObjectBuilder()
         .add("tool_calls", Json.createArrayBuilder().add(toolCall))
         .build();
+  }
+
+  /** The first fragment of a streamed tool call: its index, id and function name. */
+  public static JsonObject toolCallStart(int index, String id, String name) {
+    return toolCallDelta(
+        Json.createObjectBuilder()
+            .add("index", index)
+            .add("id", id)
+            .add("type", "function")
+            .add("function", Json.createObjectBuilder().add("name", name).add("arguments", ""))
+            .build());
+  }
+
+  /** The system and developer messages' text, joined by blank lines ({@code ""} when none). */
+  public static String systemText(JsonArray messages) {
+    List<String> parts = new ArrayList<>();
+    for (JsonValue value : messages) {
+      if (value instanceof JsonObject message && isSystem(message)) {
+        String text = text(message.get("content"));
+        if (!text.isEmpty()) {
+          parts.add(text);
+        }
+      }
+    }
+    return String.join("\n\n", parts);
+  }
+
+  /** Whether a message is an instruction to the model ({@code system} or {@code developer}). */
+  public static boolean isSystem(JsonObject message) {
+    String role = message.getString("role", "");
+    return role.equals("system") || role.equals("developer");
   }
 
   /**

@@ -93,6 +93,16 @@ public class ProxyConfiguration {
     return state;
   }
 
+  /** Runs the start-up step outside a container (unit tests of health and configuration). */
+  public void onStartForTest() {
+    onStart(this);
+  }
+
+  /** Releases what {@link #onStartForTest()} built. */
+  public void closeForTest() {
+    close();
+  }
+
   private synchronized void engine() {
     if (chatCompletions != null) {
       return;
@@ -186,9 +196,9 @@ public class ProxyConfiguration {
     if (auth.modes().contains(AuthMode.NONE)) {
       LOG.log(
           Level.WARNING,
-          "No client authentication is configured (auth_mode=none): only requests from this"
-              + " machine are served. Set auth_mode=api-key with proxy_api_keys, or auth_mode=jwt,"
-              + " before exposing the proxy.");
+          "No client authentication is configured (auth_mode=none): the proxy listens on"
+              + " localhost only and serves requests from this machine only. Set auth_mode=api-key"
+              + " with proxy_api_keys, or auth_mode=jwt, and HTTP_HOST=* to serve others.");
     } else {
       LOG.log(Level.INFO, "Client authentication: auth_mode={0}", auth.label());
     }

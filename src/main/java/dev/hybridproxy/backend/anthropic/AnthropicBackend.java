@@ -141,7 +141,7 @@ public final class AnthropicBackend implements Backend {
     JsonObject in = request.body();
     JsonObjectBuilder out = Json.createObjectBuilder().add("model", request.model());
     JsonArray messages = in.getOrDefault("messages", JsonValue.EMPTY_JSON_ARRAY).asJsonArray();
-    String system = toSystemPrompt(messages);
+    String system = ChatShape.systemText(messages);
     if (!system.isEmpty()) {
       out.add("system", system);
     }
@@ -225,24 +225,6 @@ public final class AnthropicBackend implements Backend {
         Json.createObjectBuilder().add("type", "enabled").add("budget_tokens", budget).build());
   }
 
-  private static String toSystemPrompt(JsonArray messages) {
-    List<String> parts = new ArrayList<>();
-    for (JsonValue value : messages) {
-      if (value instanceof JsonObject message && isSystem(message)) {
-        String text = ChatShape.text(message.get("content"));
-        if (!text.isEmpty()) {
-          parts.add(text);
-        }
-      }
-    }
-    return String.join("\n\n", parts);
-  }
-
-  private static boolean isSystem(JsonObject message) {
-    String role = message.getString("role", "");
-    return role.equals("system") || role.equals("developer");
-  }
-
   /**
    * The conversation as alternating turns: tool results become {@code tool_result} blocks of a user
    * turn, tool calls {@code tool_use} blocks of an assistant turn, and consecutive messages that
@@ -252,7 +234,7 @@ public final class AnthropicBackend implements Backend {
     List<String> roles = new ArrayList<>();
     List<JsonArrayBuilder> turns = new ArrayList<>();
     for (JsonValue value : messages) {
-      if (!(value instanceof JsonObject message) || isSystem(message)) {
+      if (!(value instanceof JsonObject message) || ChatShape.isSystem(message)) {
         continue;
       }
       String role = message.getString("role", "user");
@@ -655,17 +637,8 @@ public final class AnthropicBackend implements Backend {
           emit(
               shape()
                   .chunk(
-                      ChatShape.toolCallDelta(
-                          Json.createObjectBuilder()
-                              .add("index", toolIndex)
-                              .add("id", block.getString("id", ""))
-                              .add("type", "function")
-                              .add(
-                                  "function",
-                                  Json.createObjectBuilder()
-                                      .add("name", block.getString("name", ""))
-                                      .add("arguments", ""))
-                              .build()),
+                      ChatShape.toolCallStart(
+                          toolIndex, block.getString("id", ""), block.getString("name", "")),
                       null));
         }
         default -> {

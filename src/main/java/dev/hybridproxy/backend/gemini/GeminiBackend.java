@@ -180,7 +180,7 @@ public final class GeminiBackend implements Backend {
     JsonArray messages = in.getOrDefault("messages", JsonValue.EMPTY_JSON_ARRAY).asJsonArray();
     JsonObjectBuilder out = Json.createObjectBuilder();
     out.add("contents", toGeminiContents(messages));
-    String system = toSystemText(messages);
+    String system = ChatShape.systemText(messages);
     if (!system.isEmpty()) {
       out.add(
           "systemInstruction",
@@ -302,24 +302,6 @@ public final class GeminiBackend implements Backend {
     }
   }
 
-  private static String toSystemText(JsonArray messages) {
-    List<String> parts = new ArrayList<>();
-    for (JsonValue value : messages) {
-      if (value instanceof JsonObject message && isSystem(message)) {
-        String text = ChatShape.text(message.get("content"));
-        if (!text.isEmpty()) {
-          parts.add(text);
-        }
-      }
-    }
-    return String.join("\n\n", parts);
-  }
-
-  private static boolean isSystem(JsonObject message) {
-    String role = message.getString("role", "");
-    return role.equals("system") || role.equals("developer");
-  }
-
   /**
    * The conversation as {@code user}/{@code model} contents: tool calls become {@code functionCall}
    * parts, tool results {@code functionResponse} parts of a user turn (named after the call they
@@ -330,7 +312,7 @@ public final class GeminiBackend implements Backend {
     List<String> roles = new ArrayList<>();
     List<JsonArrayBuilder> turns = new ArrayList<>();
     for (JsonValue value : messages) {
-      if (!(value instanceof JsonObject message) || isSystem(message)) {
+      if (!(value instanceof JsonObject message) || ChatShape.isSystem(message)) {
         continue;
       }
       List<JsonObject> parts = new ArrayList<>();

@@ -401,17 +401,8 @@ final class ResponsesApi {
               emit(
                   shape()
                       .chunk(
-                          ChatShape.toolCallDelta(
-                              Json.createObjectBuilder()
-                                  .add("index", index)
-                                  .add("id", item.getString("call_id", ""))
-                                  .add("type", "function")
-                                  .add(
-                                      "function",
-                                      Json.createObjectBuilder()
-                                          .add("name", item.getString("name", ""))
-                                          .add("arguments", ""))
-                                  .build()),
+                          ChatShape.toolCallStart(
+                              index, item.getString("call_id", ""), item.getString("name", "")),
                           null));
             }
             default -> {
