@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,7 +29,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Options: {@code --quick} (short phases, for trying the suite out), {@code --out DIR}, {@code
  * --project DIR}, {@code --skip nginx,portkey}, {@code --war FILE} (another build of the proxy, to
- * compare two builds). {@code BENCH_JVM_OPTIONS} adds lines to the proxy's
+ * compare two builds), {@code --only buffered,logging,streams,hybrid} (some groups only). {@code BENCH_JVM_OPTIONS} adds lines to the proxy's
  * jvm.options (e.g. {@code -XX:StartFlightRecording=filename=/tmp/p.jfr}); {@code BENCH_SERVER_ENV}
  * (comma-separated {@code KEY=VALUE}) adds proxy settings.
  */
@@ -39,18 +40,37 @@ public final class Bench {
   static final String API_KEY = "sk-bench-not-a-real-key-000000";
 
   /** One way to reach the mock: directly or through a gateway. */
-  record Gateway(String name, LoadClient.Target http, UnaryOperator<String> model) {}
+  record Gateway(
+      String name, LoadClient.Target http, UnaryOperator<String> model, Supplier<List<Long>> pids) {
+
+    /** CPU time (user + system) its processes used so far, in nanoseconds. */
+    long cpuNanos() {
+      long ticks = 0;
+      for (long pid : pids.get()) {
+        try {
+          String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+          // gone, or not Linux
+        }
+      }
+      return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    }
+  }
 
   private final Path project;
   private final Path out;
   private final boolean quick;
   private final List<String> skip;
   private final Optional<Path> war;
+  private final List<String> only;
   private final AtomicLong ids = new AtomicLong();
   private final Map<String, Object> results = new LinkedHashMap<>();
   private Sampler sampler;
 
-  Bench(Path project, Path out, boolean quick, List<String> skip, Optional<Path> war) {
+  Bench(Path project, Path out, boolean quick, List<String> skip, Optional<Path> war, List<String> only) {
+    this.only = only;
     this.war = war;
     this.project = project;
     this.out = out;
@@ -64,6 +84,7 @@ public final class Bench {
     boolean quick = false;
     List<String> skip = new ArrayList<>();
     Optional<Path> war = Optional.empty();
+    List<String> only = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -71,13 +92,18 @@ public final class Bench {
         case "--project" -> project = Path.of(args[++i]).toAbsolutePath().normalize();
         case "--skip" -> skip.addAll(List.of(args[++i].split(",")));
         case "--war" -> war = Optional.of(Path.of(args[++i]).toAbsolutePath());
+        case "--only" -> only.addAll(List.of(args[++i].split(",")));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     if (out == null) {
       out = project.resolve("bench/results");
     }
-    new Bench(project, out, quick, skip, war).run();
+    new Bench(project, out, quick, skip, war, only).run();
+  }
+
+  private boolean runs(String group) {
+    return only.isEmpty() || only.contains(group);
   }
 
   private long seconds(double full, double quickSeconds) {
@@ -129,9 +155,9 @@ public final class Bench {
             skip.contains("portkey") ? Optional.empty() : Gateways.Portkey.startIfInstalled(work);
         try {
           List<Gateway> gateways = new ArrayList<>();
-          gateways.add(new Gateway("direct", new LoadClient.Target("direct", mock.port(), "/v1/chat/completions", Map.of()), m -> m));
-          gateways.add(new Gateway("proxy", new LoadClient.Target("proxy", proxyPort, "/v1/chat/completions", Map.of()), m -> "mock:" + m));
-          nginx.ifPresent(n -> gateways.add(new Gateway("nginx", new LoadClient.Target("nginx", n.port, "/v1/chat/completions", Map.of()), m -> m)));
+          gateways.add(new Gateway("direct", new LoadClient.Target("direct", mock.port(), "/v1/chat/completions", Map.of()), m -> m, List::of));
+          gateways.add(new Gateway("proxy", new LoadClient.Target("proxy", proxyPort, "/v1/chat/completions", Map.of()), m -> "mock:" + m, () -> List.of(liberty.pid)));
+          nginx.ifPresent(n -> gateways.add(new Gateway("nginx", new LoadClient.Target("nginx", n.port, "/v1/chat/completions", Map.of()), m -> m, n::pids)));
           portkey.ifPresent(
               p ->
                   gateways.add(
@@ -145,10 +171,11 @@ public final class Bench {
                                   "x-portkey-provider", "openai",
                                   "x-portkey-custom-host", "http://127.0.0.1:" + mock.port() + "/v1",
                                   "Authorization", "Bearer " + API_KEY)),
-                          m -> m)));
+                          m -> m,
+                          () -> List.of(p.process.pid()))));
           Map<String, Object> targets = new LinkedHashMap<>();
           targets.put("direct", "the mock upstream itself (Java NIO, loopback)");
-          targets.put("proxy", "hybrid-llm-proxy WAR on Open Liberty, as packaged (server-config/ + local overlay)");
+          targets.put("proxy", "hybrid-llm-proxy WAR on Open Liberty " + machine.get("open_liberty") + ", as packaged (server-config/, backends in server.env)");
           nginx.ifPresent(n -> targets.put("nginx", "nginx " + Machine.nginxVersion() + ", plain reverse proxy, upstream keepalive, proxy_buffering off"));
           portkey.ifPresent(p -> targets.put("portkey", "@portkey-ai/gateway " + p.version + " on node " + Machine.nodeVersion()));
           results.put("targets", targets);
@@ -166,9 +193,18 @@ public final class Bench {
           Gateways.sleep(quick ? 1000 : 3000);
           memory.put("idle", sampler.now("proxy"));
 
-          buffered(gateways);
-          streams(gateways, memory);
-          hybrid(gateways, mock);
+          if (runs("buffered")) {
+            buffered(gateways);
+          }
+          if (runs("logging")) {
+            loggingCost(gateways.get(1), liberty);
+          }
+          if (runs("streams")) {
+            streams(gateways, memory);
+          }
+          if (runs("hybrid")) {
+            hybrid(gateways, mock);
+          }
 
           sampler.phase("after");
           Gateways.sleep(quick ? 2000 : 10_000);
@@ -200,23 +236,22 @@ public final class Bench {
   }
 
   /**
-   * Runs each code path until the JIT settles: buffered load on the proxy until two 2-second rounds
-   * agree within 5 % (at most 40 s), then streams, the hybrid flow and a round of each other
-   * gateway.
+   * Runs each code path until the JIT settles: buffered load on the proxy until three 2-second
+   * rounds in a row agree within 5 % (at most 60 s), then streams, the hybrid flow and a round of
+   * each other gateway.
    */
   private void warmUp(List<Gateway> gateways) throws IOException {
     sampler.phase("warmup");
     log("warming up until the proxy's rate settles (JIT, pools)");
     Gateway proxy = gateways.get(1);
-    long deadline = System.nanoTime() + seconds(40, 8);
+    long deadline = System.nanoTime() + seconds(60, 8);
     double last = 0;
     int rounds = 0;
-    while (System.nanoTime() < deadline) {
+    int steady = 0;
+    while (System.nanoTime() < deadline && steady < 2) {
       LoadClient.Result r = LoadClient.run(plan(proxy, 16, 0, seconds(2, 1), false, "fast", 0));
       rounds++;
-      if (last > 0 && Math.abs(r.rate() - last) / last < 0.05) {
-        break;
-      }
+      steady = last > 0 && Math.abs(r.rate() - last) / last < 0.05 ? steady + 1 : 0;
       last = r.rate();
     }
     log(String.format("proxy warm after %d rounds (%.0f req/s at c=16)", rounds, last));
@@ -275,7 +310,9 @@ public final class Bench {
         for (Gateway gateway : gateways) {
           sampler.phase("buffered");
           long measure = seconds(c == 1 ? 4 : 3, 1);
+          long cpuBefore = gateway.cpuNanos();
           LoadClient.Result r = LoadClient.run(plan(gateway, c, seconds(0.5, 0.3), measure, false, mode, 0));
+          r.cpuNanos = gateway.cpuNanos() - cpuBefore;
           byTarget.put(gateway.name, r);
           log(String.format(
               "buffered %-6s c=%-3d %-7s %8.0f req/s  p50 %7.3f ms  p99 %7.3f ms  errors %d%s",
@@ -300,11 +337,42 @@ public final class Bench {
                         "max_ms", r.latencies.ms(100),
                         "added_p50_ms", r.latencies.ms(50) - direct.latencies.ms(50),
                         "added_p99_ms", r.latencies.ms(99) - direct.latencies.ms(99),
-                        "rate_vs_direct", r.rate() / direct.rate())));
+                        "rate_vs_direct", r.rate() / direct.rate(),
+                        "cpu_us_per_request", r.cpuPerRequestMicros())));
       }
     }
     results.put("buffered", rows);
     results.put("throughput", Report.throughput(results));
+  }
+
+  /**
+   * What the one log line per request costs: buffered c=16 against the 0 ms mock with the line
+   * written (the default) and with {@code dev.hybridproxy.requests} turned down to warnings by a
+   * configuration drop-in, alternated twice.
+   */
+  private void loggingCost(Gateway proxy, Gateways.Liberty liberty) throws IOException {
+    sampler.phase("logging");
+    List<Object> rows = new ArrayList<>();
+    for (int round = 0; round < 2; round++) {
+      for (boolean quiet : new boolean[] {false, true}) {
+        liberty.quietRequestLog(quiet);
+        long cpuBefore = proxy.cpuNanos();
+        LoadClient.Result r = LoadClient.run(plan(proxy, 16, seconds(0.5, 0.3), seconds(3, 1), false, "fast", 0));
+        r.cpuNanos = proxy.cpuNanos() - cpuBefore;
+        rows.add(
+            Json.map(
+                "request_log", quiet ? "off" : "on (default)",
+                "rate", r.rate(),
+                "p50_ms", r.latencies.ms(50),
+                "p99_ms", r.latencies.ms(99),
+                "cpu_us_per_request", r.cpuPerRequestMicros(),
+                "errors", r.errors));
+        log(String.format("request log %-4s c=16  %8.0f req/s  p50 %7.3f ms  p99 %7.3f ms  proxy CPU %5.0f us/request",
+            quiet ? "off" : "on", r.rate(), r.latencies.ms(50), r.latencies.ms(99), r.cpuPerRequestMicros()));
+      }
+    }
+    liberty.quietRequestLog(false);
+    results.put("logging", rows);
   }
 
   /** Group 3: concurrent paced streams. */
@@ -318,8 +386,10 @@ public final class Bench {
           continue; // every stream failed at a lower level already
         }
         sampler.phase("streams-" + n + "-" + gateway.name);
+        long cpuBefore = gateway.cpuNanos();
         LoadClient.Result r =
             LoadClient.run(plan(gateway, n, 0, seconds(2.5, 1.2), true, "stream", TimeUnit.MILLISECONDS.toNanos(200)));
+        r.cpuNanos = gateway.cpuNanos() - cpuBefore;
         byTarget.put(gateway.name, r);
         if (r.completed > 0 && r.errors >= r.completed) {
           failed.add(gateway.name);
@@ -351,7 +421,8 @@ public final class Bench {
                       "max_gap_ms", r.maxGapPerStream.ms(100),
                       "added_ttft_p99_ms", r.ttft.ms(99) - direct.ttft.ms(99),
                       "added_gap_p99_ms", r.gaps.ms(99) - direct.gaps.ms(99),
-                      "stall_free", r.completed > 0 && r.stalled == 0 && r.errors == 0)));
+                      "stall_free", r.completed > 0 && r.stalled == 0 && r.errors == 0,
+                      "cpu_us_per_chunk", r.cpuNanos / 1e3 / Math.max(1, r.completed * (1 + MockUpstream.STREAM_DELTAS)))));
     }
     results.put("streams", rows);
   }

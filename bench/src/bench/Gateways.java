@@ -84,9 +84,9 @@ final class Gateways {
   }
 
   /**
-   * The packaged proxy: a Liberty server named {@code bench} assembled from the build's {@code
-   * target/liberty-config} (server-config/ plus the local overlay) and the WAR, configured through
-   * {@code server.env} alone.
+   * The packaged proxy: a Liberty server named {@code bench} made of the production configuration
+   * ({@code server-config/}, as an operator deploys it) and the WAR in {@code apps/}, configured
+   * through {@code server.env} alone. The runtime is the one the build installed.
    */
   static final class Liberty implements AutoCloseable {
     final Path wlp;
@@ -102,7 +102,7 @@ final class Gateways {
       this.serverDir = wlp.resolve("usr/servers/bench");
       this.port = port;
       this.log = serverDir.resolve("logs/messages.log");
-      Path config = project.resolve("target/liberty-config");
+      Path config = project.resolve("server-config");
       Path war = otherWar.orElse(project.resolve("target/hybrid-llm-proxy.war"));
       if (!Files.isDirectory(wlp.resolve("bin")) || !Files.isRegularFile(war)) {
         throw new IllegalStateException(
@@ -121,6 +121,43 @@ final class Gateways {
         String existing = Files.exists(options) ? Files.readString(options) : "";
         Files.writeString(options, existing + String.join("\n", jvmOptions) + "\n");
       }
+    }
+
+    /**
+     * Turns the request log line off (or back on) with a configuration drop-in (named to sort
+     * after the local overlay, so that it wins), and waits until the server says it applied it.
+     */
+    void quietRequestLog(boolean quiet) throws IOException {
+      Path dropIn = serverDir.resolve("configDropins/overrides/zz-bench-request-log.xml");
+      if (quiet == Files.exists(dropIn)) {
+        return;
+      }
+      long before = Files.exists(log) ? Files.size(log) : 0;
+      if (quiet) {
+        Files.createDirectories(dropIn.getParent());
+        Files.writeString(
+            dropIn,
+            "<server><logging traceSpecification=\"*=info:dev.hybridproxy.*=info:"
+                + "dev.hybridproxy.requests=warning\"/></server>\n");
+      } else {
+        Files.delete(dropIn);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (System.nanoTime() < deadline) {
+        sleep(200);
+        if (Files.size(log) > before) {
+          try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            file.seek(before);
+            byte[] added = new byte[(int) Math.min(1 << 20, file.length() - before)];
+            file.readFully(added);
+            String text = new String(added, java.nio.charset.StandardCharsets.UTF_8);
+            if (text.contains("CWWKG0017I") || text.contains("CWWKG0018I")) {
+              return;
+            }
+          }
+        }
+      }
+      System.err.println("the server did not confirm the logging change");
     }
 
     void start() throws IOException, InterruptedException {

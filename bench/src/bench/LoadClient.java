@@ -62,7 +62,12 @@ final class LoadClient {
     long errors;
     long stalled; // streams with a gap > 200 ms, a missing frame, no [DONE] or an error
     long measuredNanos;
+    long cpuNanos; // used by the gateway's processes during the phase, when known
     String firstError;
+
+    double cpuPerRequestMicros() {
+      return completed == 0 || cpuNanos == 0 ? Double.NaN : cpuNanos / 1e3 / completed;
+    }
 
     double rate() {
       return measuredNanos == 0 ? 0 : completed * 1e9 / measuredNanos;

@@ -206,6 +206,23 @@ final class Report {
         md.append('\n');
       }
     }
+    md.append("\nCPU used by the gateway's processes per request (µs, from /proc/<pid>/stat; load generator and mock excluded):\n\n| mock | c |");
+    targets.stream().filter(t -> !t.equals("direct")).forEach(t -> md.append(' ').append(t).append(" |"));
+    md.append("\n|---|---|");
+    targets.stream().filter(t -> !t.equals("direct")).forEach(t -> md.append("---|"));
+    md.append('\n');
+    for (int delay : new int[] {0, 20}) {
+      for (int c : Bench.CONCURRENCY) {
+        md.append("| ").append(delay).append(" ms | ").append(c).append(" |");
+        for (String t : targets) {
+          if (!t.equals("direct")) {
+            Map<String, Object> r = row(results, "buffered", "mock_delay_ms", delay, "concurrency", c, "target", t).orElse(null);
+            md.append(' ').append(f(num(r, "cpu_us_per_request"))).append(" |");
+          }
+        }
+        md.append('\n');
+      }
+    }
     Map<String, Object> throughput = (Map<String, Object>) results.get("throughput");
     if (throughput != null) {
       md.append("\nHighest rate with p99 < 1 s and no errors: ");
@@ -220,16 +237,28 @@ final class Report {
       md.append(".\n");
     }
 
+    if (!rows(results, "logging").isEmpty()) {
+      md.append("\n### Cost of the request log line (proxy, buffered, c=16, 0 ms mock, alternated)\n\n");
+      md.append("| request log | req/s | p50 ms | p99 ms | proxy CPU µs/request |\n|---|---|---|---|---|\n");
+      for (Map<String, Object> r : rows(results, "logging")) {
+        md.append("| ").append(r.get("request_log")).append(" | ").append(f(num(r, "rate"))).append(" | ")
+            .append(f(num(r, "p50_ms"))).append(" | ").append(f(num(r, "p99_ms"))).append(" | ")
+            .append(f(num(r, "cpu_us_per_request"))).append(" |\n");
+      }
+    }
+
     md.append("\n## 3. Streams (role + 64 deltas paced 20 ms + [DONE])\n\n");
     md.append("Stalled = a gap > 200 ms, a missing frame, no `[DONE]` or an error. Added = minus direct.\n\n");
-    md.append("| streams | target | streams run | stalled | TTFT p99 ms (added) | gap p99 ms (added) | max gap ms |\n|---|---|---|---|---|---|---|\n");
+    md.append("| streams | target | streams run | stalled | TTFT p99 ms (added) | gap p99 ms (added) | max gap ms | CPU µs/chunk | errors |\n|---|---|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> r : rows(results, "streams")) {
       boolean direct = r.get("target").equals("direct");
       md.append("| ").append(r.get("streams")).append(" | ").append(r.get("target")).append(" | ")
           .append(f(num(r, "completed"))).append(" | ").append(f(num(r, "stalled"))).append(" | ")
           .append(f(num(r, "ttft_p99_ms"))).append(direct ? "" : " (" + signed(num(r, "added_ttft_p99_ms")) + ")").append(" | ")
           .append(f(num(r, "gap_p99_ms"))).append(direct ? "" : " (" + signed(num(r, "added_gap_p99_ms")) + ")").append(" | ")
-          .append(f(num(r, "max_gap_ms"))).append(" |\n");
+          .append(f(num(r, "max_gap_ms"))).append(" | ")
+          .append(direct ? "" : f(num(r, "cpu_us_per_chunk"))).append(" | ")
+          .append(num(r, "errors") > 0 ? f(num(r, "errors")) + " (" + r.get("first_error") + ")" : "0").append(" |\n");
     }
 
     md.append("\n## 4. Hybrid switch (times measured by the mock from writing the end marker)\n\n");
