@@ -14,6 +14,8 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -46,19 +48,36 @@ public class ChatCompletionsResource {
     this.inFlight = inFlight;
   }
 
-  /** {@code stream: false}: one JSON answer. */
+  /**
+   * {@code stream: false}: one JSON answer. The upstream call blocks for as long as the model
+   * writes, so it runs on the proxy's own workers and the server's request thread goes back to its
+   * pool at once (a small server pool would otherwise cap how many answers are in flight).
+   */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  public Response complete(@Context HttpServletRequest http) {
-    ChatAnswer answer = chatCompletions.complete(parsed(http));
-    if (http.getAttribute(RequestRecord.PROPERTY) instanceof RequestRecord record) {
+  public void complete(@Context HttpServletRequest http, @Suspended AsyncResponse async) {
+    ChatRequest request = parsed(http);
+    RequestRecord record =
+        http.getAttribute(RequestRecord.PROPERTY) instanceof RequestRecord r ? r : null;
+    workers.streams().execute(() -> answer(request, record, async));
+  }
+
+  private void answer(ChatRequest request, RequestRecord record, AsyncResponse async) {
+    ChatAnswer answer;
+    try {
+      answer = chatCompletions.complete(request);
+    } catch (RuntimeException e) {
+      async.resume(e);
+      return;
+    }
+    if (record != null) {
       record.reasoning(answer.headers().getOrDefault("X-Hybrid-Reasoning", "-"));
     }
     Response.ResponseBuilder response =
         Response.ok(answer.body().toString(), MediaType.APPLICATION_JSON_TYPE);
     answer.headers().forEach(response::header);
-    return response.build();
+    async.resume(response.build());
   }
 
   /**

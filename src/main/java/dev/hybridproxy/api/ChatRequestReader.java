@@ -45,7 +45,7 @@ public class ChatRequestReader implements ContainerRequestFilter {
   @Override
   public void filter(ContainerRequestContext context) {
     if (!HttpMethod.POST.equals(context.getMethod())
-        || !context.getUriInfo().getPath().replaceAll("/+$", "").endsWith("v1/chat/completions")) {
+        || !isChatCompletions(context.getUriInfo().getPath())) {
       return;
     }
     ChatRequest request =
@@ -63,6 +63,16 @@ public class ChatRequestReader implements ContainerRequestFilter {
             HttpHeaders.ACCEPT,
             request.stream() ? MediaType.SERVER_SENT_EVENTS : MediaType.APPLICATION_JSON);
     context.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
+  }
+
+  /** Whether a request path (trailing slashes allowed) is the chat-completions endpoint. */
+  static boolean isChatCompletions(String path) {
+    int end = path.length();
+    while (end > 0 && path.charAt(end - 1) == '/') {
+      end--;
+    }
+    String endpoint = "v1/chat/completions";
+    return end >= endpoint.length() && path.startsWith(endpoint, end - endpoint.length());
   }
 
   /**

@@ -36,9 +36,17 @@ public class RequestLogFilter implements ContainerRequestFilter, ContainerRespon
     RequestRecord record =
         new RequestRecord(
             request.getMethod(),
-            "/" + request.getUriInfo().getPath().replaceAll("^/+", ""),
+            "/" + withoutLeadingSlashes(request.getUriInfo().getPath()),
             telemetry);
     request.setProperty(RequestRecord.PROPERTY, record);
+  }
+
+  private static String withoutLeadingSlashes(String path) {
+    int start = 0;
+    while (start < path.length() && path.charAt(start) == '/') {
+      start++;
+    }
+    return path.substring(start);
   }
 
   @Override

@@ -72,20 +72,34 @@ final class RequestRecord {
     long nanos = System.nanoTime() - startNanos;
     long millis = nanos / 1_000_000;
     telemetry.request(route(), backend, status, Duration.ofNanos(nanos));
+    if (!LOG.isLoggable(Level.INFO)) {
+      return;
+    }
+    // built here rather than as a MessageFormat pattern, which is parsed again on every call
     LOG.log(
         Level.INFO,
-        "request id={0} method={1} path={2} subject={3} model={4} stream={5} status={6} outcome={7}"
-            + " reasoning={8} duration_ms={9}",
-        id,
-        method,
-        safe(path),
-        safe(subject),
-        safe(model),
-        stream,
-        status,
-        outcome,
-        reasoning,
-        Long.toString(millis));
+        new StringBuilder(192)
+            .append("request id=")
+            .append(id)
+            .append(" method=")
+            .append(method)
+            .append(" path=")
+            .append(safe(path))
+            .append(" subject=")
+            .append(safe(subject))
+            .append(" model=")
+            .append(safe(model))
+            .append(" stream=")
+            .append(stream)
+            .append(" status=")
+            .append(status)
+            .append(" outcome=")
+            .append(outcome)
+            .append(" reasoning=")
+            .append(reasoning)
+            .append(" duration_ms=")
+            .append(millis)
+            .toString());
   }
 
   private String route() {

@@ -1,7 +1,7 @@
 package dev.hybridproxy.engine;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -11,6 +11,9 @@ import java.util.concurrent.Executor;
  * buffered or streamed.
  */
 public final class ChatCompletions {
+  /** One provider for the whole class: {@code Json.*} looks the provider up on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private final SelectorParser parser = new SelectorParser();
   private final BackendRegistry backends;
   private final HybridEngine hybrid;
@@ -45,7 +48,7 @@ public final class ChatCompletions {
             new UpstreamRequest(
                 UpstreamBody.plain(request.body(), model), UpstreamRequest.Leg.PLAIN));
     return new ChatAnswer(
-        Json.createObjectBuilder(answer).add("model", request.model()).build(), Map.of());
+        JSON.createObjectBuilder(answer).add("model", request.model()).build(), Map.of());
   }
 
   /** A streamed answer; the caller waits for it to start, then attaches its listener. */

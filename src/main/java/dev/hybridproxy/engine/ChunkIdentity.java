@@ -1,31 +1,38 @@
 package dev.hybridproxy.engine;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Keeps {@code id}, {@code created} and {@code model} the same on every chunk of one response:
  * {@code model} is what the client asked for, {@code id} and {@code created} those of the first
- * chunk that carried them (or generated ones when none did).
+ * chunk that carried them (or generated ones when none did). A chunk that kept its upstream text
+ * ({@link SourcedJsonObject}) gets only those values edited in that text.
  */
 public final class ChunkIdentity {
+  /** One provider for the whole class: {@code Json.*} looks the provider up on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private final JsonString model;
   private JsonString id;
   private JsonNumber created;
 
   public ChunkIdentity(String clientModel) {
-    this.model = Json.createValue(clientModel);
+    this.model = JSON.createValue(clientModel);
   }
 
   /** Fixed identity, for responses the proxy assembles itself. */
   public ChunkIdentity(String clientModel, String id, long created) {
     this(clientModel);
-    this.id = Json.createValue(id);
-    this.created = Json.createValue(created);
+    this.id = JSON.createValue(id);
+    this.created = JSON.createValue(created);
   }
 
   public JsonObject apply(JsonObject chunk) {
@@ -35,16 +42,31 @@ public final class ChunkIdentity {
     if (created == null && chunk.get("created") instanceof JsonNumber upstreamCreated) {
       created = upstreamCreated;
     }
-    if (model.equals(chunk.get("model"))
-        && (id == null || id.equals(chunk.get("id")))
-        && (created == null || created.equals(chunk.get("created")))) {
+    Map<String, JsonValue> changes = new LinkedHashMap<>(4);
+    put(changes, chunk, "model", model);
+    put(changes, chunk, "id", id);
+    put(changes, chunk, "created", created);
+    if (changes.isEmpty()) {
       return chunk;
     }
-    JsonObjectBuilder builder = Json.createObjectBuilder(chunk);
+    if (chunk instanceof SourcedJsonObject sourced) {
+      Optional<JsonObject> edited = sourced.with(changes);
+      if (edited.isPresent()) {
+        return edited.get();
+      }
+    }
+    JsonObjectBuilder builder = JSON.createObjectBuilder(chunk);
     put(builder, chunk, "id", id);
     put(builder, chunk, "created", created);
     builder.add("model", model);
     return builder.build();
+  }
+
+  private static void put(
+      Map<String, JsonValue> changes, JsonObject chunk, String key, JsonValue value) {
+    if (value != null && !value.equals(chunk.get(key))) {
+      changes.put(key, value);
+    }
   }
 
   private static void put(

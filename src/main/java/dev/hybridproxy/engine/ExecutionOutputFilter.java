@@ -1,6 +1,5 @@
 package dev.hybridproxy.engine;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -8,6 +7,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +19,9 @@ import java.util.Set;
  * untouched.
  */
 final class ExecutionOutputFilter {
+  /** One provider for the whole class: {@code Json.*} looks the provider up on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   static final Set<String> REASONING_KEYS =
       Set.of("reasoning_content", "reasoning", "reasoning_details", "thinking");
 
@@ -34,7 +37,7 @@ final class ExecutionOutputFilter {
     }
     boolean changed = false;
     boolean empty = true;
-    JsonArrayBuilder filtered = Json.createArrayBuilder();
+    JsonArrayBuilder filtered = JSON.createArrayBuilder();
     for (JsonValue value : choices) {
       if (!(value instanceof JsonObject choice)) {
         filtered.add(value);
@@ -56,7 +59,7 @@ final class ExecutionOutputFilter {
     if (empty && (usage == null || usage == JsonValue.NULL)) {
       return null;
     }
-    return changed ? Json.createObjectBuilder(chunk).add("choices", filtered).build() : chunk;
+    return changed ? JSON.createObjectBuilder(chunk).add("choices", filtered).build() : chunk;
   }
 
   /** Text still held back as a possible tag, per choice index, once the stream has ended. */
@@ -81,7 +84,7 @@ final class ExecutionOutputFilter {
     JsonObjectBuilder builder = null;
     for (String key : REASONING_KEYS) {
       if (delta.containsKey(key)) {
-        builder = builder == null ? Json.createObjectBuilder(delta) : builder;
+        builder = builder == null ? JSON.createObjectBuilder(delta) : builder;
         builder.remove(key);
       }
     }
@@ -96,7 +99,7 @@ final class ExecutionOutputFilter {
         filters.remove(index);
       }
       if (!visible.equals(original)) {
-        builder = builder == null ? Json.createObjectBuilder(delta) : builder;
+        builder = builder == null ? JSON.createObjectBuilder(delta) : builder;
         if (visible.isEmpty()) {
           builder.remove("content");
         } else {
@@ -106,13 +109,13 @@ final class ExecutionOutputFilter {
     } else if (finished && filters.containsKey(index)) {
       String rest = filters.remove(index).finish();
       if (!rest.isEmpty()) {
-        builder = builder == null ? Json.createObjectBuilder(delta) : builder;
+        builder = builder == null ? JSON.createObjectBuilder(delta) : builder;
         builder.add("content", rest);
       }
     }
     return builder == null
         ? choice
-        : Json.createObjectBuilder(choice).add("delta", builder).build();
+        : JSON.createObjectBuilder(choice).add("delta", builder).build();
   }
 
   /** A non-streaming {@code chat.completion}: every choice's message cleaned the same way. */
@@ -120,19 +123,19 @@ final class ExecutionOutputFilter {
     if (!(completion.get("choices") instanceof JsonArray choices)) {
       return completion;
     }
-    JsonArrayBuilder filtered = Json.createArrayBuilder();
+    JsonArrayBuilder filtered = JSON.createArrayBuilder();
     for (JsonValue value : choices) {
       if (value instanceof JsonObject choice && choice.get("message") instanceof JsonObject msg) {
-        JsonObjectBuilder message = Json.createObjectBuilder(msg);
+        JsonObjectBuilder message = JSON.createObjectBuilder(msg);
         REASONING_KEYS.forEach(message::remove);
         if (msg.get("content") instanceof JsonString content) {
           message.add("content", ThinkTagFilter.filter(content.getString()));
         }
-        filtered.add(Json.createObjectBuilder(choice).add("message", message));
+        filtered.add(JSON.createObjectBuilder(choice).add("message", message));
       } else {
         filtered.add(value);
       }
     }
-    return Json.createObjectBuilder(completion).add("choices", filtered).build();
+    return JSON.createObjectBuilder(completion).add("choices", filtered).build();
   }
 }

@@ -1,12 +1,12 @@
 package dev.hybridproxy.engine;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -27,6 +27,9 @@ import java.util.function.LongSupplier;
  * buffered or streamed. Plain Java; built by the configuration, which owns its threads and clocks.
  */
 public final class HybridEngine {
+  /** One provider for the whole class: {@code Json.*} looks the provider up on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private static final Logger LOG = System.getLogger(HybridEngine.class.getName());
 
   private final BackendRegistry backends;
@@ -300,7 +303,7 @@ public final class HybridEngine {
                   ? ReasoningInjection.Strategy.SYSTEM
                   : ReasoningInjection.Strategy.USER_PREFIX,
               settings.repeatMessages());
-      base = Json.createObjectBuilder(client).add("messages", messages).build();
+      base = JSON.createObjectBuilder(client).add("messages", messages).build();
     }
     JsonObject body =
         UpstreamBody.of(
@@ -315,14 +318,14 @@ public final class HybridEngine {
   /** SPEC §8.2: the execution answer, cleaned, with the reasoning, metadata and usage added. */
   private JsonObject buffered(Plan plan, Outcome outcome, JsonObject answer, long executionMs) {
     JsonObject cleaned = ExecutionOutputFilter.completion(answer);
-    JsonObjectBuilder body = Json.createObjectBuilder(cleaned).add("model", plan.request().model());
+    JsonObjectBuilder body = JSON.createObjectBuilder(cleaned).add("model", plan.request().model());
     if (cleaned.get("choices") instanceof JsonArray choices && !outcome.plain().isEmpty()) {
-      JsonArrayBuilder withReasoning = Json.createArrayBuilder();
+      JsonArrayBuilder withReasoning = JSON.createArrayBuilder();
       for (JsonValue value : choices) {
         if (value instanceof JsonObject choice
             && choice.get("message") instanceof JsonObject message) {
           withReasoning.add(
-              Json.createObjectBuilder(choice)
+              JSON.createObjectBuilder(choice)
                   .add("message", withReasoning(message, outcome.plain())));
         } else {
           withReasoning.add(value);
@@ -340,13 +343,13 @@ public final class HybridEngine {
   private JsonObject withReasoning(JsonObject message, String plain) {
     return switch (settings.output()) {
       case FIELDS ->
-          Json.createObjectBuilder(message)
+          JSON.createObjectBuilder(message)
               .add("reasoning_content", plain)
               .add("reasoning", plain)
               .build();
       case THINK_TAGS -> {
         String content = message.get("content") instanceof JsonString s ? s.getString() : "";
-        yield Json.createObjectBuilder(message)
+        yield JSON.createObjectBuilder(message)
             .add("content", "<think>\n" + plain + "\n</think>\n\n" + content)
             .build();
       }

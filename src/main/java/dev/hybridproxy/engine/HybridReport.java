@@ -1,9 +1,9 @@
 package dev.hybridproxy.engine;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -35,6 +35,8 @@ record HybridReport(
     long tokens,
     boolean tokensEstimated,
     Optional<String> error) {
+  /** One provider for the whole class: {@code Json.*} looks the provider up on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   static final String HEADER = "X-Hybrid-Reasoning";
 
@@ -53,7 +55,7 @@ record HybridReport(
   /** The whole {@code hybrid} object. */
   JsonObject toJson(String executionBackend, String executionModel, long executionMs) {
     JsonObjectBuilder reasoning =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("backend", backend)
             .add("model", model)
             .add("status", status.label())
@@ -67,11 +69,11 @@ record HybridReport(
       reasoning.add("tokens_estimated", true);
     }
     error.ifPresent(e -> reasoning.add("error", e));
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("reasoning", reasoning)
         .add(
             "execution",
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("backend", executionBackend)
                 .add("model", executionModel)
                 .add("duration_ms", executionMs))
@@ -92,10 +94,10 @@ record HybridReport(
             : JsonObject.EMPTY_JSON_OBJECT;
     long own =
         details.get("reasoning_tokens") instanceof JsonNumber number ? number.longValue() : 0;
-    return Json.createObjectBuilder(executionUsage)
+    return JSON.createObjectBuilder(executionUsage)
         .add(
             "completion_tokens_details",
-            Json.createObjectBuilder(details).add("reasoning_tokens", own + tokens))
+            JSON.createObjectBuilder(details).add("reasoning_tokens", own + tokens))
         .build();
   }
 }

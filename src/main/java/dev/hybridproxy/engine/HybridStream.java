@@ -1,10 +1,10 @@
 package dev.hybridproxy.engine;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -21,6 +21,9 @@ import java.util.concurrent.TimeoutException;
  * in flight and the execution leg is then never started.
  */
 final class HybridStream implements StreamSession {
+  /** One provider for the whole class: {@code Json.*} looks the provider up on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private static final Logger LOG = System.getLogger(HybridStream.class.getName());
 
   private final HybridEngine engine;
@@ -85,13 +88,13 @@ final class HybridStream implements StreamSession {
     }
     HybridEngine.Outcome outcome = engine.settle(plan, result);
     if (reasoningSent && engine.settings().output() == HybridSettings.ReasoningOutput.THINK_TAGS) {
-      send(delta(Json.createObjectBuilder().add("content", "\n</think>\n\n")));
+      send(delta(JSON.createObjectBuilder().add("content", "\n</think>\n\n")));
     }
     return outcome;
   }
 
   private boolean sendReasoning(String text) {
-    JsonObjectBuilder delta = Json.createObjectBuilder().add("role", "assistant");
+    JsonObjectBuilder delta = JSON.createObjectBuilder().add("role", "assistant");
     switch (engine.settings().output()) {
       case FIELDS -> delta.add("reasoning_content", text).add("reasoning", text);
       case THINK_TAGS -> delta.add("content", (reasoningSent ? "" : "<think>") + text);
@@ -138,11 +141,11 @@ final class HybridStream implements StreamSession {
         if (!finished && hasFinishReason(visible)) {
           finished = true;
           extra =
-              Json.createObjectBuilder(visible)
+              JSON.createObjectBuilder(visible)
                   .add("hybrid", engine.hybridJson(plan, outcome, engine.millisSince(start)));
         }
         if (visible.get("usage") instanceof JsonObject usage) {
-          extra = extra == null ? Json.createObjectBuilder(visible) : extra;
+          extra = extra == null ? JSON.createObjectBuilder(visible) : extra;
           extra.add("usage", outcome.report().usage(usage));
         }
         if (!send(extra == null ? visible : extra.build())) {
@@ -153,11 +156,11 @@ final class HybridStream implements StreamSession {
         return;
       }
       for (Map.Entry<Integer, String> rest : filter.finish().entrySet()) {
-        send(delta(rest.getKey(), Json.createObjectBuilder().add("content", rest.getValue())));
+        send(delta(rest.getKey(), JSON.createObjectBuilder().add("content", rest.getValue())));
       }
       if (!finished) {
         JsonObject last =
-            Json.createObjectBuilder(delta(0, Json.createObjectBuilder(), Json.createValue("stop")))
+            JSON.createObjectBuilder(delta(0, JSON.createObjectBuilder(), JSON.createValue("stop")))
                 .add("hybrid", engine.hybridJson(plan, outcome, engine.millisSince(start)))
                 .build();
         if (!send(last)) {
@@ -191,16 +194,16 @@ final class HybridStream implements StreamSession {
   }
 
   private JsonObject delta(int index, JsonObjectBuilder delta, JsonValue finishReason) {
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("id", plan.identity().id())
         .add("object", "chat.completion.chunk")
         .add("created", plan.identity().created())
         .add("model", plan.request().model())
         .add(
             "choices",
-            Json.createArrayBuilder()
+            JSON.createArrayBuilder()
                 .add(
-                    Json.createObjectBuilder()
+                    JSON.createObjectBuilder()
                         .add("index", index)
                         .add("delta", delta)
                         .add("finish_reason", finishReason)))

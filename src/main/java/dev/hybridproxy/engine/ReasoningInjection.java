@@ -1,11 +1,11 @@
 package dev.hybridproxy.engine;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * Puts tagged reasoning into an execution request's {@code messages} (SPEC §6.2). Works on the raw
@@ -13,6 +13,9 @@ import jakarta.json.JsonValue;
  * over as it was.
  */
 final class ReasoningInjection {
+  /** One provider for the whole class: {@code Json.*} looks the provider up on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   static final String INSTRUCTION = "Consider this reasoning when formulating your response:";
 
   /** Where the reasoning goes. */
@@ -44,8 +47,8 @@ final class ReasoningInjection {
     int first = indexOfRole(messages, "system", 0);
     if (first < 0) {
       JsonArrayBuilder out =
-          Json.createArrayBuilder()
-              .add(Json.createObjectBuilder().add("role", "system").add("content", instruction));
+          JSON.createArrayBuilder()
+              .add(JSON.createObjectBuilder().add("role", "system").add("content", instruction));
       messages.forEach(out::add);
       return out.build();
     }
@@ -54,15 +57,15 @@ final class ReasoningInjection {
     JsonValue appended;
     if (content instanceof JsonString text) {
       appended =
-          Json.createValue(
+          JSON.createValue(
               text.getString().isEmpty() ? instruction : text.getString() + "\n\n" + instruction);
     } else if (content instanceof JsonArray parts) {
       appended = appendToLastTextPart(parts, instruction);
     } else {
-      appended = Json.createValue(instruction);
+      appended = JSON.createValue(instruction);
     }
     return replace(
-        messages, first, Json.createObjectBuilder(system).add("content", appended).build());
+        messages, first, JSON.createObjectBuilder(system).add("content", appended).build());
   }
 
   private static JsonArray userPrefix(JsonArray messages, String tagged) {
@@ -74,14 +77,14 @@ final class ReasoningInjection {
     JsonValue content = user.get("content");
     JsonValue prefixed;
     if (content instanceof JsonString text) {
-      prefixed = Json.createValue(tagged + "\n\n" + text.getString());
+      prefixed = JSON.createValue(tagged + "\n\n" + text.getString());
     } else if (content instanceof JsonArray parts) {
       prefixed = prefixFirstTextPart(parts, tagged);
     } else {
-      prefixed = Json.createValue(tagged);
+      prefixed = JSON.createValue(tagged);
     }
     return replace(
-        messages, first, Json.createObjectBuilder(user).add("content", prefixed).build());
+        messages, first, JSON.createObjectBuilder(user).add("content", prefixed).build());
   }
 
   /** Repeat mode: an assistant turn with the reasoning, then the client's last user turn again. */
@@ -95,8 +98,8 @@ final class ReasoningInjection {
     if (last < 0) {
       return injected;
     }
-    return Json.createArrayBuilder(injected)
-        .add(Json.createObjectBuilder().add("role", "assistant").add("content", tagged))
+    return JSON.createArrayBuilder(injected)
+        .add(JSON.createObjectBuilder().add("role", "assistant").add("content", tagged))
         .add(original.get(last))
         .build();
   }
@@ -107,10 +110,10 @@ final class ReasoningInjection {
         JsonObject part = parts.getJsonObject(i);
         String text = part.getString("text");
         String joined = text.isEmpty() ? instruction : text + "\n\n" + instruction;
-        return replace(parts, i, Json.createObjectBuilder(part).add("text", joined).build());
+        return replace(parts, i, JSON.createObjectBuilder(part).add("text", joined).build());
       }
     }
-    return Json.createArrayBuilder(parts).add(textPart(instruction)).build();
+    return JSON.createArrayBuilder(parts).add(textPart(instruction)).build();
   }
 
   private static JsonArray prefixFirstTextPart(JsonArray parts, String tagged) {
@@ -118,17 +121,17 @@ final class ReasoningInjection {
       if (isTextPart(parts.get(i))) {
         JsonObject part = parts.getJsonObject(i);
         String prefixed = tagged + "\n\n" + part.getString("text");
-        return replace(parts, i, Json.createObjectBuilder(part).add("text", prefixed).build());
+        return replace(parts, i, JSON.createObjectBuilder(part).add("text", prefixed).build());
       }
     }
-    return Json.createArrayBuilder()
+    return JSON.createArrayBuilder()
         .add(textPart(tagged))
-        .addAll(Json.createArrayBuilder(parts))
+        .addAll(JSON.createArrayBuilder(parts))
         .build();
   }
 
   private static JsonObject textPart(String text) {
-    return Json.createObjectBuilder().add("type", "text").add("text", text).build();
+    return JSON.createObjectBuilder().add("type", "text").add("text", text).build();
   }
 
   private static boolean isTextPart(JsonValue value) {
@@ -151,7 +154,7 @@ final class ReasoningInjection {
   }
 
   private static JsonArray replace(JsonArray array, int index, JsonValue value) {
-    JsonArrayBuilder out = Json.createArrayBuilder();
+    JsonArrayBuilder out = JSON.createArrayBuilder();
     for (int i = 0; i < array.size(); i++) {
       out.add(i == index ? value : array.get(i));
     }

@@ -1,9 +1,9 @@
 package dev.hybridproxy.engine;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.util.Map;
 
 /**
@@ -12,6 +12,9 @@ import java.util.Map;
  * client did not set; URI parameters of the selector win over both.
  */
 public final class UpstreamBody {
+  /** One provider for the whole class: {@code Json.*} looks the provider up on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private UpstreamBody() {}
 
   /**
@@ -25,7 +28,7 @@ public final class UpstreamBody {
       ModelRef ref,
       Map<String, JsonValue> presets,
       Map<String, JsonValue> forced) {
-    JsonObjectBuilder builder = Json.createObjectBuilder(client);
+    JsonObjectBuilder builder = JSON.createObjectBuilder(client);
     builder.remove(ChatRequest.PROBABILITY_FIELD);
     presets.forEach(
         (key, value) -> {

@@ -2,6 +2,7 @@ package dev.hybridproxy.backend.http;
 
 import dev.hybridproxy.engine.ErrorKind;
 import dev.hybridproxy.engine.ProxyException;
+import dev.hybridproxy.engine.SourcedJsonObject;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -59,14 +60,20 @@ public final class UpstreamJson {
     return object;
   }
 
-  /** One stream event's data as a JSON object; a 502 when it is not one. */
+  /**
+   * One stream event's data as a JSON object that keeps its text, so that passing it on does not
+   * serialise it again (a multi-line event is kept as parsed); a 502 when it is not one.
+   */
   public static JsonObject event(String backend, String data) {
     JsonObject object = objectOrNull(data);
     if (object == null) {
       throw ProxyException.of(
           ErrorKind.UPSTREAM_ERROR, "Backend '" + backend + "' sent a malformed stream event");
     }
-    return object;
+    if (data.indexOf('\n') >= 0 || data.indexOf('\r') >= 0) {
+      return object;
+    }
+    return SourcedJsonObject.of(object, data);
   }
 
   /** Text parsed as a JSON object, or {@code null} when it is not one. */

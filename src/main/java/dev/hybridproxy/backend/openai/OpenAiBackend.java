@@ -9,10 +9,10 @@ import dev.hybridproxy.config.BackendSettings;
 import dev.hybridproxy.engine.Backend;
 import dev.hybridproxy.engine.ChunkStream;
 import dev.hybridproxy.engine.UpstreamRequest;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Clock;
@@ -30,6 +30,8 @@ import java.util.Optional;
  * the only OpenAI API that returns reasoning text (summaries) for o-series and GPT-5 models.
  */
 public final class OpenAiBackend implements Backend {
+  /** One provider for the whole class: {@code Json.*} looks the provider up on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   /**
    * Where the next call goes and the bearer token it carries: fixed for an API key, renewable for
@@ -181,7 +183,12 @@ public final class OpenAiBackend implements Backend {
   }
 
   private static URI endpoint(Credentials.Grant grant, String path) {
-    return URI.create(grant.baseUrl().toString().replaceAll("/+$", "") + path);
+    String base = grant.baseUrl().toString();
+    int end = base.length();
+    while (end > 0 && base.charAt(end - 1) == '/') {
+      end--;
+    }
+    return URI.create(base.substring(0, end) + path);
   }
 
   private Duration timeoutFor(UpstreamRequest request) {
@@ -205,7 +212,7 @@ public final class OpenAiBackend implements Backend {
     if (!stream && !body.containsKey("stream")) {
       return body;
     }
-    var builder = Json.createObjectBuilder(body).add("stream", stream);
+    var builder = JSON.createObjectBuilder(body).add("stream", stream);
     if (!stream) {
       builder.remove("stream_options");
     }
