@@ -364,8 +364,7 @@ public final class AnthropicBackend implements Backend {
   }
 
   private static JsonObject toToolUseBlock(JsonObject toolCall) {
-    JsonObject function =
-        toolCall.getOrDefault("function", JsonValue.EMPTY_JSON_OBJECT).asJsonObject();
+    JsonObject function = ChatShape.objectIn(toolCall, "function", "messages.tool_calls");
     String arguments = function.getString("arguments", "");
     JsonObject input =
         arguments.isBlank() ? JsonValue.EMPTY_JSON_OBJECT : UpstreamJson.objectOrNull(arguments);

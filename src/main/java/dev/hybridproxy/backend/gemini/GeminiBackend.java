@@ -401,13 +401,12 @@ public final class GeminiBackend implements Backend {
           parts.add(toMediaPart(url, imageTypeOf(url)));
         }
         case "input_audio" -> {
-          JsonObject audio =
-              part.getOrDefault("input_audio", JsonValue.EMPTY_JSON_OBJECT).asJsonObject();
+          JsonObject audio = ChatShape.objectIn(part, "input_audio", "messages.content");
           parts.add(
               inlineData("audio/" + audio.getString("format", "wav"), audio.getString("data", "")));
         }
         case "file" -> {
-          JsonObject file = part.getOrDefault("file", JsonValue.EMPTY_JSON_OBJECT).asJsonObject();
+          JsonObject file = ChatShape.objectIn(part, "file", "messages.content");
           DataUrl data =
               DataUrl.parse(file.getString("file_data", ""))
                   .orElseThrow(() -> unsupported("a file part without inline base64 file_data"));
@@ -451,8 +450,7 @@ public final class GeminiBackend implements Backend {
   }
 
   private static JsonObject toFunctionCallPart(JsonObject toolCall, Map<String, String> toolNames) {
-    JsonObject function =
-        toolCall.getOrDefault("function", JsonValue.EMPTY_JSON_OBJECT).asJsonObject();
+    JsonObject function = ChatShape.objectIn(toolCall, "function", "messages.tool_calls");
     String name = function.getString("name", "");
     toolNames.put(toolCall.getString("id", ""), name);
     String arguments = function.getString("arguments", "");
