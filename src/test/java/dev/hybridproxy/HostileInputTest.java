@@ -89,6 +89,30 @@ class HostileInputTest {
           "HYBRID_REASONING_OUTPUT", "think-tags",
           "HYBRID_REASONING_FAILURE_MODE", "fail");
 
+  private static final HostileSelectors SELECTORS =
+      new HostileSelectors(
+          List.of(
+              "deepseek",
+              "openai",
+              "anthropic",
+              "gemini",
+              "minimax",
+              "openrouter",
+              "local-llm",
+              "vertex"),
+          List.of(
+              "deepseek-reasoner",
+              "gpt-4o",
+              "o3",
+              "o4-mini",
+              "gpt-5",
+              "claude-sonnet-4-5",
+              "gemini-2.5-flash",
+              "models/gemini-2.5-pro",
+              "MiniMax-M2",
+              "anthropic/claude-3-haiku:beta",
+              "qwen3:8b"));
+
   private static final ExecutorService CASES = Executors.newSingleThreadExecutor();
   private static final ScheduledExecutorService TIMERS = Executors.newScheduledThreadPool(1);
   private static final InMemoryUpstreams UPSTREAMS = new InMemoryUpstreams();
@@ -131,7 +155,7 @@ class HostileInputTest {
       @ForAll("selectors") String selector, @ForAll boolean stream, @ForAll boolean switched) {
     String body =
         "{\"model\":"
-            + Json.quote(selector)
+            + HostileJson.quote(selector)
             + ",\"stream\":"
             + stream
             + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
@@ -376,30 +400,31 @@ class HostileInputTest {
   @Provide
   Arbitrary<byte[]> bodies() {
     return Arbitraries.frequencyOf(
-        Tuple.of(10, Json.plausibleRequests(Selectors.routable()).map(HostileInputTest::utf8)),
-        Tuple.of(3, Json.plausibleRequests(Selectors.any()).map(HostileInputTest::utf8)),
+        Tuple.of(
+            10, HostileJson.plausibleRequests(SELECTORS.routable()).map(HostileInputTest::utf8)),
+        Tuple.of(3, HostileJson.plausibleRequests(SELECTORS.any()).map(HostileInputTest::utf8)),
         Tuple.of(2, requestBodies().map(HostileInputTest::utf8)),
-        Tuple.of(1, Json.values(4).map(HostileInputTest::utf8)),
+        Tuple.of(1, HostileJson.values(4).map(HostileInputTest::utf8)),
         Tuple.of(2, mutatedBodies()),
         Tuple.of(1, structuralAttacks().map(HostileInputTest::utf8)));
   }
 
   @Provide
   Arbitrary<String> requestBodies() {
-    return Json.requests(selectors());
+    return HostileJson.requests(selectors());
   }
 
   @Provide
   Arbitrary<String> plausibleBodies() {
     return Arbitraries.frequencyOf(
-        Tuple.of(3, Json.plausibleRequests(Selectors.routable())),
-        Tuple.of(1, Json.plausibleRequests(Selectors.any())),
-        Tuple.of(1, Json.requests(Selectors.any())));
+        Tuple.of(3, HostileJson.plausibleRequests(SELECTORS.routable())),
+        Tuple.of(1, HostileJson.plausibleRequests(SELECTORS.any())),
+        Tuple.of(1, HostileJson.requests(SELECTORS.any())));
   }
 
   @Provide
   Arbitrary<String> selectors() {
-    return Selectors.any();
+    return SELECTORS.any();
   }
 
   @Provide
@@ -487,7 +512,8 @@ class HostileInputTest {
         depth.map(d -> wrapRequest("[".repeat(d) + "]".repeat(d))),
         depth.map(d -> wrapRequest("{\"a\":".repeat(d) + "1" + "}".repeat(d))),
         depth.map(d -> "[".repeat(d) + "]".repeat(d)),
-        Arbitraries.of(1_000, 100_000, 2_000_000).map(n -> wrapRequest(Json.quote("A".repeat(n)))),
+        Arbitraries.of(1_000, 100_000, 2_000_000)
+            .map(n -> wrapRequest(HostileJson.quote("A".repeat(n)))),
         Arbitraries.of(
                 "1e99999999999",
                 "1e2147483648",

@@ -1,5 +1,8 @@
 package dev.hybridproxy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -10,33 +13,36 @@ import net.jqwik.api.Tuple;
  * and unknown backends, and ones that try to steer the call elsewhere — URLs, {@code ..} and its
  * encodings, CRLF, user-info, fragments, very long parameter lists, broken brackets.
  */
-final class Selectors {
-  private Selectors() {}
+public final class HostileSelectors {
+  private final List<String> configured;
+  private final List<String> models;
+
+  /**
+   * @param configured the configured backends' names, as a careful client spells them
+   * @param models model names those backends answer for
+   */
+  public HostileSelectors(List<String> configured, List<String> models) {
+    this.configured = List.copyOf(configured);
+    this.models = List.copyOf(models);
+  }
 
   /** Backend names as a client might write them, configured or not, honest or not. */
-  static Arbitrary<String> backends() {
+  public Arbitrary<String> backends() {
+    List<String> spellings = new ArrayList<>();
+    for (String name : configured) {
+      spellings.add(name);
+      spellings.add(name.toUpperCase(Locale.ROOT));
+      spellings.add(" " + name + " ");
+      spellings.add(name.replace('-', '_'));
+    }
     return Arbitraries.frequencyOf(
-        Tuple.of(
-            6,
-            Arbitraries.of(
-                "deepseek",
-                "DeepSeek",
-                " deepseek ",
-                "openai",
-                "anthropic",
-                "gemini",
-                "minimax",
-                "openrouter",
-                "local-llm",
-                "local_llm",
-                "LOCAL_LLM",
-                "vertex")),
+        Tuple.of(6, Arbitraries.of(spellings)),
         Tuple.of(
             2,
             Arbitraries.of(
                 "nope",
                 "hybrid",
-                "qwen-oauth",
+                "qwen",
                 "http",
                 "https",
                 "file",
@@ -47,10 +53,10 @@ final class Selectors {
                 "..",
                 ".",
                 "%2e%2e",
-                "deepseek@evil.example",
-                "deepseek#",
-                "deep seek",
-                "deepseek\r\nHost",
+                configured.get(0) + "@evil.example",
+                configured.get(0) + "#",
+                configured.get(0) + " x",
+                configured.get(0) + "\r\nHost",
                 "",
                 " ",
                 "-",
@@ -60,22 +66,9 @@ final class Selectors {
   }
 
   /** Model names, ordinary and hostile. */
-  static Arbitrary<String> models() {
+  public Arbitrary<String> models() {
     return Arbitraries.frequencyOf(
-        Tuple.of(
-            5,
-            Arbitraries.of(
-                "deepseek-reasoner",
-                "gpt-4o",
-                "o3",
-                "o4-mini",
-                "gpt-5",
-                "claude-sonnet-4-5",
-                "gemini-2.5-flash",
-                "models/gemini-2.5-pro",
-                "MiniMax-M2",
-                "anthropic/claude-3-haiku:beta",
-                "qwen3:8b")),
+        Tuple.of(5, Arbitraries.of(models)),
         Tuple.of(
             3,
             Arbitraries.of(
@@ -110,7 +103,7 @@ final class Selectors {
   }
 
   /** {@code ?k=v&...}: known and unknown keys, good and bad values, sometimes hundreds. */
-  static Arbitrary<String> parameters() {
+  public static Arbitrary<String> parameters() {
     Arbitrary<String> key =
         Arbitraries.frequencyOf(
             Tuple.of(
@@ -181,7 +174,7 @@ final class Selectors {
   }
 
   /** {@code backend:model} with or without parameters, or a bare model. */
-  static Arbitrary<String> plain() {
+  public Arbitrary<String> plain() {
     Arbitrary<String> params =
         Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just("")), Tuple.of(1, parameters()));
     Arbitrary<String> separator =
@@ -192,7 +185,7 @@ final class Selectors {
   }
 
   /** {@code hybrid:[a,b]} and its broken relatives. */
-  static Arbitrary<String> hybrid() {
+  public Arbitrary<String> hybrid() {
     Arbitrary<String> prefix =
         Arbitraries.frequencyOf(
             Tuple.of(8, Arbitraries.just("hybrid:")),
@@ -211,36 +204,15 @@ final class Selectors {
             Tuple.of(1, plain().list().ofMinSize(0).ofMaxSize(4).map(l -> String.join(",", l))),
             Tuple.of(
                 1,
-                Combinators.combine(plain(), Arbitraries.lazy(Selectors::hybrid))
+                Combinators.combine(plain(), Arbitraries.lazy(this::hybrid))
                     .as((a, b) -> a + "," + b)));
     return Combinators.combine(prefix, open, parts, close).as((p, o, x, c) -> p + o + x + c);
   }
 
   /** Selectors a careful client writes: configured backends, real models, valid parameters. */
-  static Arbitrary<String> routable() {
-    Arbitrary<String> backend =
-        Arbitraries.of(
-            "deepseek",
-            "DeepSeek",
-            "openai",
-            "anthropic",
-            "gemini",
-            "minimax",
-            "openrouter",
-            "local-llm",
-            "LOCAL_LLM",
-            "vertex");
-    Arbitrary<String> model =
-        Arbitraries.of(
-            "deepseek-reasoner",
-            "gpt-4o",
-            "o3",
-            "gpt-5",
-            "claude-sonnet-4-5",
-            "gemini-2.5-flash",
-            "MiniMax-M2",
-            "anthropic/claude-3-haiku:beta",
-            "qwen3:8b");
+  public Arbitrary<String> routable() {
+    Arbitrary<String> backend = Arbitraries.of(configured);
+    Arbitrary<String> model = Arbitraries.of(models);
     Arbitrary<String> params =
         Arbitraries.of(
             "",
@@ -259,7 +231,7 @@ final class Selectors {
   }
 
   /** Any selector. */
-  static Arbitrary<String> any() {
+  public Arbitrary<String> any() {
     return Arbitraries.frequencyOf(
         Tuple.of(5, plain()),
         Tuple.of(5, hybrid()),

@@ -11,11 +11,11 @@ import net.jqwik.api.Tuple;
  * requests whose every field may be of the wrong type, hold control characters, lone surrogates,
  * numbers no Java type can hold, or shapes from every provider's dialect.
  */
-final class Json {
-  private Json() {}
+public final class HostileJson {
+  private HostileJson() {}
 
   /** A JSON string literal; control characters escaped, everything else as it is. */
-  static String quote(String text) {
+  public static String quote(String text) {
     StringBuilder out = new StringBuilder(text.length() + 2).append('"');
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -35,7 +35,7 @@ final class Json {
   }
 
   /** Strings meant to hurt: control characters, escapes, surrogates, markup, huge and empty. */
-  static Arbitrary<String> hostileStrings() {
+  public static Arbitrary<String> hostileStrings() {
     return HOSTILE_STRINGS;
   }
 
@@ -43,7 +43,7 @@ final class Json {
 
   private static Arbitrary<String> hostileStringsOf() {
     return Arbitraries.frequencyOf(
-        Tuple.of(80, Arbitraries.strings().all().ofMaxLength(40).map(Json::quote)),
+        Tuple.of(80, Arbitraries.strings().all().ofMaxLength(40).map(HostileJson::quote)),
         Tuple.of(
             40,
             Arbitraries.of(
@@ -66,7 +66,7 @@ final class Json {
                     "file:///etc/passwd",
                     "{\"nested\":\"json\"}",
                     "🦀".repeat(10))
-                .map(Json::quote)),
+                .map(HostileJson::quote)),
         Tuple.of(
             16,
             Arbitraries.of(
@@ -82,7 +82,7 @@ final class Json {
    * Number literals, including ones no Java type holds (exponents beyond what Java parses at all
    * are in the structural attacks: here they would make most requests unparseable).
    */
-  static Arbitrary<String> numbers() {
+  public static Arbitrary<String> numbers() {
     return NUMBERS;
   }
 
@@ -117,7 +117,7 @@ final class Json {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Any JSON value (as text), nested up to {@code depth}. */
-  static Arbitrary<String> values(int depth) {
+  public static Arbitrary<String> values(int depth) {
     Arbitrary<String> cached = VALUES.get(depth);
     if (cached == null) {
       cached = valuesOf(depth);
@@ -186,7 +186,7 @@ final class Json {
   }
 
   /** A content part of any provider's dialect, or something that only looks like one. */
-  static Arbitrary<String> contentParts() {
+  public static Arbitrary<String> contentParts() {
     Arbitrary<String> text = hostileStrings();
     return Arbitraries.oneOf(
         text.map(t -> "{\"type\":\"text\",\"text\":" + t + "}"),
@@ -246,7 +246,7 @@ final class Json {
   }
 
   /** One message: a real role and content most of the time, anything at all sometimes. */
-  static Arbitrary<String> messages() {
+  public static Arbitrary<String> messages() {
     return Arbitraries.frequencyOf(
         Tuple.of(
             9, messages(Arbitraries.frequencyOf(Tuple.of(9, roles()), Tuple.of(1, values(1))))),
@@ -254,7 +254,7 @@ final class Json {
   }
 
   /** One message object with a string role (so that it passes the request's shape check). */
-  static Arbitrary<String> plausibleMessages() {
+  public static Arbitrary<String> plausibleMessages() {
     return messages(roles());
   }
 
@@ -263,7 +263,7 @@ final class Json {
         Tuple.of(
             8,
             Arbitraries.of("user", "assistant", "system", "developer", "tool", "function")
-                .map(Json::quote)),
+                .map(HostileJson::quote)),
         Tuple.of(1, hostileStrings().filter(t -> t.startsWith("\"") && t.endsWith("\""))));
   }
 
@@ -316,7 +316,7 @@ final class Json {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private static Arbitrary<String> optionalValue(String field) {
-    return OPTIONAL_VALUES.computeIfAbsent(field, Json::optionalValueOf);
+    return OPTIONAL_VALUES.computeIfAbsent(field, HostileJson::optionalValueOf);
   }
 
   private static Arbitrary<String> optionalValueOf(String field) {
@@ -378,7 +378,7 @@ final class Json {
           case "reasoning_effort", "verbosity" ->
               Arbitraries.oneOf(
                   Arbitraries.of("minimal", "low", "medium", "high", "xhigh", "max")
-                      .map(Json::quote),
+                      .map(HostileJson::quote),
                   hostileStrings());
           case "stream_options" ->
               Arbitraries.of("{\"include_usage\":true}", "{\"include_usage\":\"yes\"}", "true");
@@ -391,7 +391,7 @@ final class Json {
    * A request that passes the shape check (model a string, messages objects with a string role,
    * stream a boolean) and so reaches routing and the adapters, with hostile content and fields.
    */
-  static Arbitrary<String> plausibleRequests(Arbitrary<String> selectors) {
+  public static Arbitrary<String> plausibleRequests(Arbitrary<String> selectors) {
     Arbitrary<String> messageList =
         plausibleMessages()
             .list()
@@ -399,7 +399,10 @@ final class Json {
             .ofMaxSize(6)
             .map(l -> "[" + String.join(",", l) + "]");
     return Combinators.combine(
-            selectors.map(Json::quote), messageList, Arbitraries.of("true", "false"), extras())
+            selectors.map(HostileJson::quote),
+            messageList,
+            Arbitraries.of("true", "false"),
+            extras())
         .as(
             (m, msgs, s, x) ->
                 "{\"model\":" + m + ",\"messages\":" + msgs + ",\"stream\":" + s + x + "}");
@@ -414,10 +417,10 @@ final class Json {
   }
 
   /** A chat-completions request with any subset of the known fields, each possibly hostile. */
-  static Arbitrary<String> requests(Arbitrary<String> selectors) {
+  public static Arbitrary<String> requests(Arbitrary<String> selectors) {
     Arbitrary<String> model =
         Arbitraries.frequencyOf(
-            Tuple.of(12, selectors.map(Json::quote)),
+            Tuple.of(12, selectors.map(HostileJson::quote)),
             Tuple.of(1, values(1)),
             Tuple.of(1, Arbitraries.just("")));
     Arbitrary<String> messageList =
