@@ -131,8 +131,9 @@ public final class AnthropicBackend implements Backend {
     return headers;
   }
 
-  private String secret() {
-    return settings.apiKey().orElse(null);
+  /** What no error the client sees may repeat: the key and the configured address. */
+  private UpstreamErrors.Hidden secret() {
+    return new UpstreamErrors.Hidden(settings.apiKey().orElse(null), settings.apiUrl());
   }
 
   // ---- Chat Completions request -> Messages request ----

@@ -155,8 +155,9 @@ public final class GeminiBackend implements Backend {
     return headers;
   }
 
-  private String secret() {
-    return settings.apiKey().orElse(null);
+  /** What no error the client sees may repeat: the key and the configured address. */
+  private UpstreamErrors.Hidden secret() {
+    return new UpstreamErrors.Hidden(settings.apiKey().orElse(null), settings.apiUrl());
   }
 
   /** The model as one URL path segment; a request can never steer the call elsewhere. */
