@@ -1,5 +1,7 @@
 package dev.hybridproxy.backend;
 
+import dev.hybridproxy.engine.ErrorKind;
+import dev.hybridproxy.engine.ProxyException;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -133,6 +135,24 @@ public record ChatShape(String id, long created, String model) {
   public static boolean wantsUsage(JsonObject body) {
     JsonValue options = body.get("stream_options");
     return options instanceof JsonObject object && object.get("include_usage") == JsonValue.TRUE;
+  }
+
+  /**
+   * A nested object of the client's request, such as a tool call's {@code function}: empty when
+   * absent or null, a 400 naming {@code param} when it is anything but an object.
+   */
+  public static JsonObject objectIn(JsonObject parent, String key, String param) {
+    JsonValue value = parent.get(key);
+    if (value == null || value == JsonValue.NULL) {
+      return JsonValue.EMPTY_JSON_OBJECT;
+    }
+    if (value instanceof JsonObject object) {
+      return object;
+    }
+    throw ProxyException.of(
+            ErrorKind.INVALID_REQUEST,
+            "Invalid type for '" + param + "." + key + "': expected an object.")
+        .withParam(param);
   }
 
   /** The text of a message's {@code content}: a string, or the text parts of an array. */

@@ -41,6 +41,17 @@ public record ChatRequest(JsonObject body, Optional<String> probabilityHeader) {
       throw ProxyException.of(
           ErrorKind.INVALID_REQUEST,
           "We could not parse the JSON body of your request. The body must be a JSON object.");
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw ProxyException.of(
+          ErrorKind.INVALID_REQUEST,
+          "We could not parse the JSON body of your request: it holds a number that is out of"
+              + " range. The body must be a JSON object.");
+    } catch (RuntimeException e) {
+      // the parser's other refusals (nesting deeper than its limit) come as plain runtime errors
+      throw ProxyException.of(
+          ErrorKind.INVALID_REQUEST,
+          "We could not parse the JSON body of your request: it is nested too deeply or otherwise"
+              + " not accepted. The body must be a JSON object.");
     }
     if (!(value instanceof JsonObject body)) {
       throw ProxyException.of(

@@ -252,10 +252,16 @@ public final class HybridEngine {
     return new Outcome(plain, report, result.accepted());
   }
 
+  /**
+   * The error of a reasoning leg that failed in {@code fail} mode: 502 {@code
+   * hybrid_reasoning_failed}, except that a 4xx keeps its status: a 429 with its {@code
+   * Retry-After}, and a request the reasoning backend cannot take (the proxy could not translate
+   * it, or the upstream refused it as invalid) stays the client's error, which no retry can cure.
+   */
   private ProxyException failure(Plan plan, ReasoningLeg.Result result, String reason) {
     ProxyException error;
     ProxyException cause = result.failure().orElse(null);
-    if (cause != null && cause.kind() == ErrorKind.RATE_LIMITED) {
+    if (cause != null && cause.status() >= 400 && cause.status() < 500) {
       error = cause;
     } else {
       error =

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A plain streaming request: opens the upstream stream on a worker, then forwards each chunk to the
- * listener as soon as it arrives, with the response identity kept stable.
+ * listener as soon as it arrives, with the response identity kept stable. A client that leaves
+ * gives the call up at any moment, before the upstream answered included ({@link UpstreamCall}).
  */
 final class PlainStream implements StreamSession {
   private static final Logger LOG = System.getLogger(PlainStream.class.getName());
@@ -23,9 +24,9 @@ final class PlainStream implements StreamSession {
   private final UpstreamRequest request;
   private final ChunkIdentity identity;
   private final Executor executor;
-  private final CompletableFuture<ChunkStream> opened = new CompletableFuture<>();
   private final CompletableFuture<ChunkListener> listener = new CompletableFuture<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
+  private volatile UpstreamCall call;
 
   PlainStream(Backend backend, UpstreamRequest request, String clientModel, Executor executor) {
     this.backend = backend;
@@ -35,7 +36,9 @@ final class PlainStream implements StreamSession {
   }
 
   void start() {
-    executor.execute(this::open);
+    UpstreamCall started = UpstreamCall.start(backend, request, executor);
+    call = started;
+    CompletableFuture<ChunkStream> opened = started.opened();
     opened.thenAcceptBoth(listener, this::pump);
     opened.whenComplete(
         (stream, failure) -> {
@@ -45,27 +48,15 @@ final class PlainStream implements StreamSession {
         });
   }
 
-  private void open() {
-    try {
-      ChunkStream stream = backend.stream(request);
-      if (cancelled.get()) {
-        stream.close();
-        opened.completeExceptionally(new CancellationException());
-      } else {
-        opened.complete(stream);
-      }
-    } catch (RuntimeException e) {
-      opened.completeExceptionally(e);
-    }
-  }
-
   @Override
   public boolean awaitStart(Duration wait) {
     try {
-      opened.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      call.opened().get(wait.toMillis(), TimeUnit.MILLISECONDS);
       return true;
     } catch (TimeoutException e) {
       return false;
+    } catch (CancellationException e) {
+      throw ProxyException.of(ErrorKind.UPSTREAM_ERROR, "The request was cancelled");
     } catch (ExecutionException e) {
       throw asProxyException(e.getCause());
     } catch (InterruptedException e) {
@@ -114,7 +105,7 @@ final class PlainStream implements StreamSession {
   @Override
   public void cancel() {
     if (cancelled.compareAndSet(false, true)) {
-      opened.thenAccept(ChunkStream::close);
+      call.close();
       listener.cancel(false);
     }
   }

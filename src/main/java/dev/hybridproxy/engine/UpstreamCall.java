@@ -8,13 +8,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One streaming upstream call that can be given up at any moment from any thread: before its
- * headers arrived (the wait ends at once, and the stream is closed the moment it arrives) or after
+ * headers arrived (the wait ends at once and the request in flight is aborted: the worker waiting
+ * for the headers is interrupted, which makes the JDK HTTP client drop the connection) or after
  * (the stream is closed, which is what makes the upstream see the disconnect).
  */
 final class UpstreamCall {
   private final CompletableFuture<ChunkStream> opened = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean accepted;
+
+  /** The worker waiting for the upstream's headers, while it waits; guarded by {@code this}. */
+  private Thread opener;
 
   private UpstreamCall() {}
 
@@ -26,12 +30,23 @@ final class UpstreamCall {
   }
 
   private void open(Backend backend, UpstreamRequest request) {
+    synchronized (this) {
+      if (closed.get()) {
+        return; // given up before it was sent
+      }
+      opener = Thread.currentThread();
+    }
     ChunkStream stream;
     try {
       stream = backend.stream(request);
     } catch (RuntimeException e) {
       opened.completeExceptionally(e);
       return;
+    } finally {
+      synchronized (this) {
+        opener = null;
+      }
+      Thread.interrupted(); // an abort that came just as the call returned is spent
     }
     accepted = true;
     if (!opened.complete(stream) || closed.get()) {
@@ -60,10 +75,24 @@ final class UpstreamCall {
     return accepted;
   }
 
+  /** The stream once the upstream accepted; cancelled when the call was closed first. */
+  CompletableFuture<ChunkStream> opened() {
+    return opened;
+  }
+
   /** Gives the call up; idempotent, thread-safe. */
   void close() {
-    if (closed.compareAndSet(false, true) && !opened.cancel(false)) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (!opened.cancel(false)) {
       opened.thenAccept(ChunkStream::close);
+      return;
+    }
+    synchronized (this) {
+      if (opener != null) {
+        opener.interrupt();
+      }
     }
   }
 }

@@ -188,6 +188,11 @@ public final class StubUpstream {
     modelIds = List.copyOf(ids);
   }
 
+  /** Every request the stub got, oldest first. */
+  public List<Exchange> requests() {
+    return List.copyOf(exchanges);
+  }
+
   /** Every request the stub got for a model, oldest first. */
   public List<Exchange> requests(String model) {
     return exchanges.stream().filter(e -> model.equals(e.model)).toList();

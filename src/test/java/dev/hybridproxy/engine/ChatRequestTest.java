@@ -63,6 +63,31 @@ class ChatRequestTest {
   }
 
   @Test
+  void rejectsANumberNoJavaTypeHoldsAsABadRequest() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "{\"model\":\"m:x\",\"temperature\":1e99999999999,"
+                        + "\"messages\":[{\"role\":\"user\"}]}"))
+        .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining("out of range");
+  }
+
+  @Test
+  void rejectsNestingDeeperThanTheParserAllowsAsABadRequest() {
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "{\"model\":\"m:x\",\"messages\":[{\"role\":\"user\",\"content\":"
+                        + deep
+                        + "}]}"))
+        .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining("nested too deeply");
+  }
+
+  @Test
   void rejectsInvalidUtf8AsABadRequest() {
     byte[] body = {'{', '"', 'm', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
 

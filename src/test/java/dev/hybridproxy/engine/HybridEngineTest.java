@@ -343,6 +343,29 @@ class HybridEngineTest {
   }
 
   @Test
+  void keepsAClientErrorOfTheReasoningLegAsSuchInFailMode() {
+    reasoner.streams(
+        "deepseek-reasoner",
+        r -> {
+          throw ProxyException.of(
+                  ErrorKind.INVALID_REQUEST,
+                  "The anthropic wire type does not support content part type 'input_audio'")
+              .withParam("messages");
+        });
+    ChatCompletions chat =
+        chat(settings(Duration.ofSeconds(60), FailureMode.FAIL, ReasoningOutput.FIELDS, false));
+
+    assertThatThrownBy(() -> chat.complete(request(PAIR, false, USER)))
+        .isInstanceOfSatisfying(
+            ProxyException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.getMessage()).contains("input_audio");
+            });
+    assertThat(executor.requests).isEmpty();
+  }
+
+  @Test
   void failsATimedOutButPaidReasoningLegInFailModeForbiddingRetry() {
     reasoner.streams("deepseek-reasoner", r -> FakeStream.endless(deepSeekReasoning("Slow.")));
     ChatCompletions chat =

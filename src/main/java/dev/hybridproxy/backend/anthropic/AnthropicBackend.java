@@ -131,8 +131,9 @@ public final class AnthropicBackend implements Backend {
     return headers;
   }
 
-  private String secret() {
-    return settings.apiKey().orElse(null);
+  /** What no error the client sees may repeat: the key and the configured address. */
+  private UpstreamErrors.Hidden secret() {
+    return new UpstreamErrors.Hidden(settings.apiKey().orElse(null), settings.apiUrl());
   }
 
   // ---- Chat Completions request -> Messages request ----
@@ -346,8 +347,7 @@ public final class AnthropicBackend implements Backend {
   }
 
   private static JsonObject toToolUseBlock(JsonObject toolCall) {
-    JsonObject function =
-        toolCall.getOrDefault("function", JsonValue.EMPTY_JSON_OBJECT).asJsonObject();
+    JsonObject function = ChatShape.objectIn(toolCall, "function", "messages.tool_calls");
     String arguments = function.getString("arguments", "");
     JsonObject input =
         arguments.isBlank() ? JsonValue.EMPTY_JSON_OBJECT : UpstreamJson.objectOrNull(arguments);

@@ -155,8 +155,9 @@ public final class GeminiBackend implements Backend {
     return headers;
   }
 
-  private String secret() {
-    return settings.apiKey().orElse(null);
+  /** What no error the client sees may repeat: the key and the configured address. */
+  private UpstreamErrors.Hidden secret() {
+    return new UpstreamErrors.Hidden(settings.apiKey().orElse(null), settings.apiUrl());
   }
 
   /** The model as one URL path segment; a request can never steer the call elsewhere. */
@@ -383,13 +384,12 @@ public final class GeminiBackend implements Backend {
           parts.add(toMediaPart(url, imageTypeOf(url)));
         }
         case "input_audio" -> {
-          JsonObject audio =
-              part.getOrDefault("input_audio", JsonValue.EMPTY_JSON_OBJECT).asJsonObject();
+          JsonObject audio = ChatShape.objectIn(part, "input_audio", "messages.content");
           parts.add(
               inlineData("audio/" + audio.getString("format", "wav"), audio.getString("data", "")));
         }
         case "file" -> {
-          JsonObject file = part.getOrDefault("file", JsonValue.EMPTY_JSON_OBJECT).asJsonObject();
+          JsonObject file = ChatShape.objectIn(part, "file", "messages.content");
           DataUrl data =
               DataUrl.parse(file.getString("file_data", ""))
                   .orElseThrow(() -> unsupported("a file part without inline base64 file_data"));
@@ -433,8 +433,7 @@ public final class GeminiBackend implements Backend {
   }
 
   private static JsonObject toFunctionCallPart(JsonObject toolCall, Map<String, String> toolNames) {
-    JsonObject function =
-        toolCall.getOrDefault("function", JsonValue.EMPTY_JSON_OBJECT).asJsonObject();
+    JsonObject function = ChatShape.objectIn(toolCall, "function", "messages.tool_calls");
     String name = function.getString("name", "");
     toolNames.put(toolCall.getString("id", ""), name);
     String arguments = function.getString("arguments", "");

@@ -11,21 +11,58 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * Turns an upstream error answer into the proxy's error: status through {@link
  * ErrorKind#forUpstreamStatus(int)}, the upstream's own message and code when it sent a JSON error
  * envelope (OpenAI, Anthropic and Gemini shapes), a plain description for anything else (an HTML
- * page is never echoed). {@code Retry-After} is kept for 429s.
+ * page is never echoed), without the backend's key or address. {@code Retry-After} is kept for
+ * 429s.
  */
 public final class UpstreamErrors {
   private static final int MAX_ERROR_BODY = 64 * 1024;
 
   private UpstreamErrors() {}
 
+  /**
+   * What an upstream's own error text must never show the client: the backend's credential and its
+   * address (host and port, as configured), which upstreams and the gateways in front of them like
+   * to repeat.
+   *
+   * @param secret the credential, or {@code null}
+   * @param address the base URL the call went to, or {@code null}
+   */
+  public record Hidden(String secret, URI address) {
+
+    /** The text with the credential as {@code ***} and the address as {@code [upstream]}. */
+    public String from(String text) {
+      String out = redact(text, secret);
+      if (out == null || address == null || address.getHost() == null) {
+        return out;
+      }
+      if (address.getRawAuthority() != null) {
+        out = replaceIgnoringCase(out, address.getRawAuthority());
+      }
+      return address.getHost().length() < 4 ? out : replaceIgnoringCase(out, address.getHost());
+    }
+
+    private static String replaceIgnoringCase(String text, String literal) {
+      return Pattern.compile(Pattern.quote(literal), Pattern.CASE_INSENSITIVE)
+          .matcher(text)
+          .replaceAll("[upstream]");
+    }
+  }
+
   /** Reads (a bounded part of) the error body, closes the response and describes the failure. */
   public static ProxyException fromResponse(String backend, Response response, String secret) {
+    return fromResponse(backend, response, new Hidden(secret, null));
+  }
+
+  /** As above, hiding the backend's credential and address from the message. */
+  public static ProxyException fromResponse(String backend, Response response, Hidden hidden) {
     int status = response.getStatus();
     String retryAfter = response.getHeaderString("Retry-After");
     String body;
@@ -34,12 +71,17 @@ public final class UpstreamErrors {
     } catch (RuntimeException | IOException e) {
       body = "";
     }
-    return fromStatus(backend, status, body, retryAfter, secret);
+    return describe(backend, status, body, retryAfter, hidden);
   }
 
   /** The status table applied to an error answer already read. */
   public static ProxyException fromStatus(
       String backend, int status, String body, String retryAfter, String secret) {
+    return describe(backend, status, body, retryAfter, new Hidden(secret, null));
+  }
+
+  private static ProxyException describe(
+      String backend, int status, String body, String retryAfter, Hidden hidden) {
     ErrorKind kind = ErrorKind.forUpstreamStatus(status);
     JsonObject error = errorObject(body);
     String upstreamMessage = error == null ? null : text(error, "message");
@@ -52,7 +94,7 @@ public final class UpstreamErrors {
               + status
               + "); check its configured API key";
     } else if (upstreamMessage != null && !upstreamMessage.isBlank()) {
-      message = redact(upstreamMessage, secret);
+      message = hidden.from(upstreamMessage);
     } else {
       message = "Backend '" + backend + "' answered HTTP " + status;
     }
@@ -111,6 +153,11 @@ public final class UpstreamErrors {
 
   /** An error event inside an otherwise successful stream. */
   public static ProxyException fromStreamError(String backend, JsonValue error, String secret) {
+    return fromStreamError(backend, error, new Hidden(secret, null));
+  }
+
+  /** As above, hiding the backend's credential and address from the message. */
+  public static ProxyException fromStreamError(String backend, JsonValue error, Hidden hidden) {
     String message = null;
     if (error instanceof JsonObject object) {
       message = text(object, "message");
@@ -121,7 +168,7 @@ public final class UpstreamErrors {
         ErrorKind.UPSTREAM_ERROR,
         message == null || message.isBlank()
             ? "Backend '" + backend + "' reported an error mid-stream"
-            : redact(message, secret));
+            : hidden.from(message));
   }
 
   private static JsonObject errorObject(String body) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import org.glassfish.jersey.client.ClientConfig;
 import org.glassfish.jersey.client.ClientProperties;
 import org.glassfish.jersey.client.JerseyClientBuilder;
+import org.glassfish.jersey.client.spi.ConnectorProvider;
 import org.glassfish.jersey.jnh.connector.JavaNetHttpClientProperties;
 import org.glassfish.jersey.jnh.connector.JavaNetHttpConnectorProvider;
 
@@ -37,11 +38,19 @@ public final class UpstreamHttp implements AutoCloseable {
   }
 
   public UpstreamHttp(StallGuard stallGuard, Telemetry telemetry) {
+    this(stallGuard, telemetry, new JavaNetHttpConnectorProvider());
+  }
+
+  /**
+   * As above, on another Jersey connector: tests run the real adapters on an in-memory one, which
+   * sees every URI and header an adapter builds.
+   */
+  public UpstreamHttp(StallGuard stallGuard, Telemetry telemetry, ConnectorProvider connector) {
     this.stallGuard = stallGuard;
     this.telemetry = telemetry;
     ClientConfig config =
         new ClientConfig()
-            .connectorProvider(new JavaNetHttpConnectorProvider())
+            .connectorProvider(connector)
             .property(JavaNetHttpClientProperties.HTTP_VERSION, HttpClient.Version.HTTP_1_1)
             .property(ClientProperties.FOLLOW_REDIRECTS, Boolean.FALSE);
     this.client = new JerseyClientBuilder().withConfig(config).build();

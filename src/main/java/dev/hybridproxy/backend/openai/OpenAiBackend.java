@@ -201,8 +201,9 @@ public final class OpenAiBackend implements Backend {
     return headers;
   }
 
-  private static String secretOf(Credentials.Grant grant) {
-    return grant.token().orElse(null);
+  /** What no error the client sees may repeat: the token and the address of this grant. */
+  private static UpstreamErrors.Hidden secretOf(Credentials.Grant grant) {
+    return new UpstreamErrors.Hidden(grant.token().orElse(null), grant.baseUrl());
   }
 
   private static JsonObject withStream(JsonObject body, boolean stream) {
@@ -222,9 +223,9 @@ public final class OpenAiBackend implements Backend {
   /** Chat-completion chunks out of an SSE stream; ends at {@code [DONE]} or end of stream. */
   private final class OpenAiChunkStream implements ChunkStream {
     private final UpstreamEventStream events;
-    private final String secret;
+    private final UpstreamErrors.Hidden secret;
 
-    OpenAiChunkStream(UpstreamEventStream events, String secret) {
+    OpenAiChunkStream(UpstreamEventStream events, UpstreamErrors.Hidden secret) {
       this.events = events;
       this.secret = secret;
     }

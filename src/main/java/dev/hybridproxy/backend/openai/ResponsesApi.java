@@ -353,7 +353,8 @@ final class ResponsesApi {
     return object.get(key) instanceof JsonNumber number ? number.longValue() : 0;
   }
 
-  ChunkStream chunksFrom(UpstreamEventStream events, JsonObject request, String secret) {
+  ChunkStream chunksFrom(
+      UpstreamEventStream events, JsonObject request, UpstreamErrors.Hidden secret) {
     return new ResponseEventStream(events, ChatShape.wantsUsage(request), secret);
   }
 
@@ -364,14 +365,15 @@ final class ResponsesApi {
    */
   private final class ResponseEventStream extends TranslatingChunkStream {
     private final boolean wantsUsage;
-    private final String secret;
+    private final UpstreamErrors.Hidden secret;
     private final Map<String, Integer> toolIndexes = new HashMap<>();
     private ChatShape shape;
     private boolean reasoningOpen;
     private boolean newSummaryPart;
     private boolean stopped;
 
-    ResponseEventStream(UpstreamEventStream events, boolean wantsUsage, String secret) {
+    ResponseEventStream(
+        UpstreamEventStream events, boolean wantsUsage, UpstreamErrors.Hidden secret) {
       super(events);
       this.wantsUsage = wantsUsage;
       this.secret = secret;

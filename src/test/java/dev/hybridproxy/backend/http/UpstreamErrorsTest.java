@@ -120,4 +120,20 @@ class UpstreamErrorsTest {
     assertThat(UpstreamErrors.fromStatus("gemini", 429, body, "3", null).retryAfter())
         .contains("3");
   }
+
+  @Test
+  void hidesTheBackendsKeyAndAddressWhenTheUpstreamRepeatsThem() {
+    UpstreamErrors.Hidden hidden =
+        new UpstreamErrors.Hidden(
+            "sk-live-1234567890", java.net.URI.create("http://llm-gw.corp.example:8443/v1"));
+    String echo =
+        "Key sk-live-1234567890 refused at http://LLM-GW.corp.example:8443/v1/chat/completions"
+            + " (llm-gw.corp.example)";
+
+    ProxyException status =
+        UpstreamErrors.fromStreamError("gw", jakarta.json.Json.createValue(echo), hidden);
+
+    assertThat(status.getMessage())
+        .isEqualTo("Key *** refused at http://[upstream]/v1/chat/completions ([upstream])");
+  }
 }
