@@ -71,7 +71,8 @@ class ClientFaultIT {
     UPSTREAM.script("cf-x-never-1", ex -> UpstreamFault.answer(ex, "never"));
 
     long leftAt =
-        sendAndLeave(streamBody("hybrid:[faulty:cf-r-silent,faulty:cf-x-never-1]"), Duration.ofMillis(300));
+        sendAndLeave(
+            streamBody("hybrid:[faulty:cf-r-silent,faulty:cf-x-never-1]"), Duration.ofMillis(300));
 
     long hungUpAt = only("cf-r-silent").hungUp.get(10, TimeUnit.SECONDS);
     assertThat(TimeUnit.NANOSECONDS.toMillis(hungUpAt - leftAt)).isLessThan(4000);
@@ -80,8 +81,7 @@ class ClientFaultIT {
   }
 
   @Test
-  void aClientThatLeavesDuringReasoningClosesTheReasonerAndNeverStartsExecution()
-      throws Exception {
+  void aClientThatLeavesDuringReasoningClosesTheReasonerAndNeverStartsExecution() throws Exception {
     UPSTREAM.script("cf-r-endless", ClientFaultIT::endlessReasoning);
     UPSTREAM.script("cf-x-never-2", ex -> UpstreamFault.answer(ex, "never"));
 
@@ -140,7 +140,8 @@ class ClientFaultIT {
     assertThat(next.statusCode()).isEqualTo(200);
   }
 
-  // --- a client that reads slowly ------------------------------------------------------------------
+  // --- a client that reads slowly
+  // ------------------------------------------------------------------
 
   @Test
   void aSlowReaderThrottlesTheUpstreamInsteadOfFillingTheHeap() throws Exception {
@@ -167,7 +168,7 @@ class ClientFaultIT {
       socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
       send(socket, streamBody("faulty:cf-flood"));
       InputStream in = socket.getInputStream();
-      FaultUpstream.Exchange upstream = awaitRequest("cf-flood");
+      FaultUpstream.Exchange upstream = only("cf-flood");
       long last = -1;
       long stableSince = System.nanoTime();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
@@ -190,11 +191,7 @@ class ClientFaultIT {
       System.out.printf(
           "SLOW-READER client read %d bytes; upstream wrote %.1f MB of %.1f MB, then blocked;"
               + " server heap %.0f MB before, %.0f MB while throttled%n",
-          read,
-          last / 1e6,
-          streamBytes / 1e6,
-          heapBefore / 1e6,
-          heapThrottled / 1e6);
+          read, last / 1e6, streamBytes / 1e6, heapBefore / 1e6, heapThrottled / 1e6);
       assertThat(last)
           .as("the upstream is held back by TCP backpressure, not read into memory")
           .isLessThan(streamBytes / 2);
@@ -290,14 +287,7 @@ class ClientFaultIT {
     out.flush();
   }
 
-  private static FaultUpstream.Exchange awaitRequest(String model) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (UPSTREAM.requests(model).isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    return only(model);
-  }
-
+  /** The one request a model got, once it arrived. */
   private static FaultUpstream.Exchange only(String model) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (UPSTREAM.requests(model).isEmpty() && System.nanoTime() < deadline) {

@@ -43,15 +43,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       last) or {@code error-event=TYPE} (exactly one error event, last, no {@code [DONE]});
  *   <li>{@code reasoning=STATUS/END}: the {@code hybrid.reasoning} metadata the client got;
  *   <li>{@code reasoning-deltas}, {@code content}, {@code content=5MB}: what the stream carried;
- *   <li>{@code retry-after=7}, {@code no-retry}: the {@code Retry-After} and {@code
- *       x-should-retry: false} headers;
+ *   <li>{@code retry-after=7}, {@code no-retry}: the {@code Retry-After} and {@code x-should-retry:
+ *       false} headers;
  *   <li>{@code injected}: the execution upstream's request carried the reasoning.
  * </ul>
  *
  * Besides its outcome, every cell must: finish well within its timeouts, leave no upstream
  * connection open, never show a key, an internal URL or an HTML page, and keep the stream's
- * identity stable. After the matrix the server's thread count is back near its baseline.
- * Backend {@code faulty} (server.env) waits 4 s for headers; the reasoning leg may take 3 s and the
+ * identity stable. After the matrix the server's thread count is back near its baseline. Backend
+ * {@code faulty} (server.env) waits 4 s for headers; the reasoning leg may take 3 s and the
  * execution leg 5 s; heartbeats are 1 s.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -138,7 +138,8 @@ class FaultMatrixIT {
             "200 sse content error-event=upstream_error"),
         cell(Place.PLAIN, Mode.STREAMED, UpstreamFault.NO_DONE, "200 sse content done"),
         cell(Place.PLAIN, Mode.STREAMED, UpstreamFault.HUGE_EVENT, "200 sse content=5MB done"),
-        // ---- hybrid reasoning leg (failure mode "continue") ---------------------------------------
+        // ---- hybrid reasoning leg (failure mode "continue")
+        // ---------------------------------------
         cell(Place.REASONING_LEG, Mode.BUFFERED, UpstreamFault.HTTP_500, "200 reasoning=failed"),
         cell(Place.REASONING_LEG, Mode.BUFFERED, UpstreamFault.HTML_503, "200 reasoning=failed"),
         cell(
@@ -223,7 +224,8 @@ class FaultMatrixIT {
             Mode.STREAMED,
             UpstreamFault.HUGE_EVENT,
             "200 sse reasoning=used/limit reasoning-deltas content done injected"),
-        // ---- hybrid execution leg (the reasoning leg ran and was paid) ---------------------------
+        // ---- hybrid execution leg (the reasoning leg ran and was paid)
+        // ---------------------------
         cell(
             Place.EXECUTION_LEG,
             Mode.BUFFERED,
@@ -341,7 +343,8 @@ class FaultMatrixIT {
     String refused = "down:anything";
     String selector =
         switch (place) {
-          case PLAIN -> fault == UpstreamFault.CONNECTION_REFUSED ? refused : "faulty:" + faultyModel;
+          case PLAIN ->
+              fault == UpstreamFault.CONNECTION_REFUSED ? refused : "faulty:" + faultyModel;
           case REASONING_LEG ->
               "hybrid:["
                   + (fault == UpstreamFault.CONNECTION_REFUSED ? refused : "faulty:" + faultyModel)
@@ -368,7 +371,9 @@ class FaultMatrixIT {
 
     long start = System.nanoTime();
     Observed observed =
-        mode == Mode.STREAMED ? streamed(client.stream(body)) : buffered(client.post("v1/chat/completions", body));
+        mode == Mode.STREAMED
+            ? streamed(client.stream(body))
+            : buffered(client.post("v1/chat/completions", body));
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     String executionModel = place == Place.EXECUTION_LEG ? faultyModel : executor;
@@ -376,11 +381,15 @@ class FaultMatrixIT {
     String outcome = observed.render(hybrid && injected(executionModel));
     System.out.printf("FAULT-MATRIX %-40s %-75s %6d ms%n", cell, outcome, tookMillis);
     assertThat(outcome).as("outcome of %s (%s)", cell, fault.description()).isEqualTo(expected);
-    assertThat(tookMillis).as("never hangs: bounded by the 5 s execution timeout").isLessThan(15_000);
+    assertThat(tookMillis)
+        .as("never hangs: bounded by the 5 s execution timeout")
+        .isLessThan(15_000);
     assertThat(UPSTREAM.awaitNoOpenConnections(Duration.ofSeconds(10)))
         .as("every upstream connection of %s is closed", cell)
         .isTrue();
-    assertThat(UPSTREAM.abandonedConnections()).as("upstream calls the proxy never closed").isZero();
+    assertThat(UPSTREAM.abandonedConnections())
+        .as("upstream calls the proxy never closed")
+        .isZero();
     for (FaultUpstream.Exchange sent : UPSTREAM.requests()) {
       if (sent.model != null && sent.model.endsWith(cell)) {
         assertThat(sent.header("Authorization")).isEqualTo("Bearer sk-it-faulty-0000000000000000");
@@ -558,7 +567,15 @@ class FaultMatrixIT {
           .isTrue();
     }
     return new Observed(
-        200, null, true, reasoning, reasoningDeltas, content, ending, null, noRetry(response.headers()));
+        200,
+        null,
+        true,
+        reasoning,
+        reasoningDeltas,
+        content,
+        ending,
+        null,
+        noRetry(response.headers()));
   }
 
   /** {@code status/end} of the {@code hybrid.reasoning} metadata, or {@code null}. */

@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  */
 public final class FaultUpstream implements AutoCloseable {
   private static FaultUpstream instance;
-  private static final Pattern MODEL = Pattern.compile("\"model\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern MODEL =
+      Pattern.compile("\"model\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   private final ServerSocket server;
   private final ExecutorService pool =
@@ -182,7 +183,8 @@ public final class FaultUpstream implements AutoCloseable {
       if (script == null) {
         exchange.json(
             404,
-            "{\"error\":{\"message\":\"The model does not exist\",\"type\":\"invalid_request_error\","
+            "{\"error\":{\"message\":\"The model does not"
+                + " exist\",\"type\":\"invalid_request_error\","
                 + "\"param\":\"model\",\"code\":\"model_not_found\"}}");
         return;
       }
@@ -203,6 +205,7 @@ public final class FaultUpstream implements AutoCloseable {
   public static final class Exchange {
     public final String method;
     public final String path;
+
     /** Header names in lower case. */
     public final Map<String, String> headers;
 
@@ -210,8 +213,10 @@ public final class FaultUpstream implements AutoCloseable {
     public final String model;
     public final boolean streaming;
     public final long receivedNanos = System.nanoTime();
+
     /** Completes with {@link System#nanoTime()} once the proxy closed its end. */
     public final CompletableFuture<Long> hungUp = new CompletableFuture<>();
+
     /** Response bytes written successfully (body and framing). */
     public final AtomicLong bytesWritten = new AtomicLong();
 
@@ -360,7 +365,8 @@ public final class FaultUpstream implements AutoCloseable {
         startStream();
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 16);
-        frame.writeBytes((Integer.toHexString(payload.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        frame.writeBytes(
+            (Integer.toHexString(payload.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         frame.writeBytes(payload);
         frame.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         writeBytes(frame.toByteArray());

@@ -124,7 +124,8 @@ class HostileInputIT {
     Arbitrary<Optional<String>> headers =
         Arbitraries.frequencyOf(
             Tuple.of(8, Arbitraries.just(Optional.<String>empty())),
-            Tuple.of(1, Arbitraries.of("0", "1", "0.5", "NaN", "-1", "1e999", "x").map(Optional::of)));
+            Tuple.of(
+                1, Arbitraries.of("0", "1", "0.5", "NaN", "-1", "1e999", "x").map(Optional::of)));
     // Outside a property jqwik draws samples from the thread's source of randomness; seeding it
     // keeps the sample the same from run to run.
     SourceOfRandomness.create("7007");
@@ -136,7 +137,9 @@ class HostileInputIT {
       outcomes.merge(outcome, 1, Integer::sum);
     }
     System.out.println("HOSTILE-INPUT-HTTP " + CASES + " requests: " + outcomes);
-    assertThat(outcomes.keySet()).as("at least some cases reach an upstream").anyMatch(k -> k.startsWith("200"));
+    assertThat(outcomes.keySet())
+        .as("at least some cases reach an upstream")
+        .anyMatch(k -> k.startsWith("200"));
   }
 
   /** Sends one case and checks its answer; returns a short label of the outcome. */
@@ -172,7 +175,12 @@ class HostileInputIT {
     assertThat(status).as(shown).isEqualTo(200);
     if (type.startsWith("text/event-stream")) {
       List<String> data =
-          response.body().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+          response
+              .body()
+              .lines()
+              .filter(l -> l.startsWith("data: "))
+              .map(l -> l.substring(6))
+              .toList();
       assertThat(data).as(shown).isNotEmpty();
       String last = data.get(data.size() - 1);
       assertThat(data.stream().filter("[DONE]"::equals).count()).isLessThanOrEqualTo(1);

@@ -26,10 +26,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Secrets (SPEC §10, issue 7): an upstream request carries its own backend's key and no other
- * key (nor the client's), and no error the client sees — status or stream event — repeats a key or
- * the upstream's internal address, even when the upstream itself echoes them. Keys are read from
- * the test server's environment. The log side is {@link SecretsLogAudit}, after the whole suite.
+ * Secrets (SPEC §10, issue 7): an upstream request carries its own backend's key and no other key
+ * (nor the client's), and no error the client sees — status or stream event — repeats a key or the
+ * upstream's internal address, even when the upstream itself echoes them. Keys are read from the
+ * test server's environment. The log side is {@link SecretsLogAudit}, after the whole suite.
  */
 @ExtendWith(ArquillianExtension.class)
 class SecretsIT {
@@ -104,7 +104,8 @@ class SecretsIT {
       assertThat(client.post("v1/chat/completions", body(one + ":sec-" + one, false)).statusCode())
           .isEqualTo(200);
       ProxyClient.Stream stream =
-          client.stream(body("hybrid:[" + one + ":sec-" + one + "," + next + ":sec-" + next + "]", true));
+          client.stream(
+              body("hybrid:[" + one + ":sec-" + one + "," + next + ":sec-" + next + "]", true));
       assertThat(stream.data().get(stream.data().size() - 1).data()).isEqualTo("[DONE]");
     }
 
@@ -186,7 +187,8 @@ class SecretsIT {
         answer.lines().forEach(l -> text.append(l.text()).append('\n'));
         seen = answer.response().statusCode() + " " + text;
       } else {
-        HttpResponse<String> answer = client.post("v1/chat/completions", body("faulty:" + model, false));
+        HttpResponse<String> answer =
+            client.post("v1/chat/completions", body("faulty:" + model, false));
         seen = answer.statusCode() + " " + answer.headers().map() + " " + answer.body();
       }
       assertThat(seen)
@@ -199,7 +201,8 @@ class SecretsIT {
     }
   }
 
-  // --- what the upstreams received ----------------------------------------------------------------
+  // --- what the upstreams received
+  // ----------------------------------------------------------------
 
   /** One request an upstream received, reduced to what matters here. */
   private record Sent(String upstream, String path, String model, String headers, String body) {
@@ -259,7 +262,8 @@ class SecretsIT {
     }
     for (FaultUpstream.Exchange exchange : FAULTY.requests()) {
       all.add(
-          new Sent("faulty", exchange.path, exchange.model, exchange.headers.toString(), exchange.body));
+          new Sent(
+              "faulty", exchange.path, exchange.model, exchange.headers.toString(), exchange.body));
     }
     return all;
   }
@@ -270,7 +274,8 @@ class SecretsIT {
 
   private static void answerInTheRequestsProtocol(StubUpstream.Exchange ex) throws IOException {
     Path fixtures = Path.of(System.getProperty("it.fixtures.dir"));
-    boolean stream = ex.body.getBoolean("stream", false) || ex.path.endsWith(":streamGenerateContent");
+    boolean stream =
+        ex.body.getBoolean("stream", false) || ex.path.endsWith(":streamGenerateContent");
     if (ex.path.contains("/anthropic/") || ex.path.contains("/gemini/")) {
       String provider = ex.path.contains("/anthropic/") ? "anthropic" : "gemini";
       if (stream) {

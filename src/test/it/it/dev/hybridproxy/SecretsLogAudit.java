@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs after every integration test and after the test server stopped (its own failsafe execution,
  * see pom.xml): with the proxy's packages logging at every level (src/test/liberty/
- * reliability-logging.xml), no upstream key, client key or token of the test environment appears
- * in any server log file: messages, trace, console, FFDC. Secrets are read from the server's own
+ * reliability-logging.xml), no upstream key, client key or token of the test environment appears in
+ * any server log file: messages, trace, console, FFDC. Secrets are read from the server's own
  * environment, so a key added there is audited without touching this class; recognisable shapes
  * (the fake-key prefixes, JWTs) catch secrets that tests make up at run time.
  */

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads JVM figures of the test server from {@code /metrics} (MicroProfile Metrics, base scope). */
+/**
+ * Reads JVM figures of the test server from {@code /metrics} (MicroProfile Metrics, base scope).
+ */
 final class ServerMetrics {
   private final HttpClient http = HttpClient.newHttpClient();
   private final URI metrics;

@@ -35,10 +35,10 @@ import java.util.regex.Pattern;
  * The soak run (issue 7, {@code bench/soak.sh}; not part of CI): mixed plain and hybrid, streamed
  * and buffered traffic at a fixed concurrency against a packaged proxy on this machine, with 10 %
  * of the requests given an upstream fault and 10 % abandoned by their client. Every other request
- * must succeed; an injected fault may end in any documented way (docs/reliability.md), but never
- * as an internal error or a hang. Samples the server's RSS, threads and heap and the upstream's
- * open connections each minute, and writes a report. JDK only: runs from {@code
- * target/test-classes} without a class path of dependencies. Loopback addresses only.
+ * must succeed; an injected fault may end in any documented way (docs/reliability.md), but never as
+ * an internal error or a hang. Samples the server's RSS, threads and heap and the upstream's open
+ * connections each minute, and writes a report. JDK only: runs from {@code target/test-classes}
+ * without a class path of dependencies. Loopback addresses only.
  *
  * <p>Arguments (as {@code key=value}): {@code minutes}, {@code concurrency}, {@code proxy} (base
  * URL), {@code upstreamPort}, {@code clientKey}, {@code pid} (of the server, for RSS), {@code
@@ -116,7 +116,8 @@ public final class SoakRun {
     long nextSample = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
     int minute = 1;
     while (System.nanoTime() < end) {
-      Thread.sleep(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+      Thread.sleep(
+          Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
       if (System.nanoTime() >= nextSample) {
         sample("minute " + minute++);
         nextSample += TimeUnit.MINUTES.toNanos(1);
@@ -134,8 +135,7 @@ public final class SoakRun {
       Files.writeString(Path.of(file), report);
     }
     upstream.close();
-    boolean ok =
-        drained && closed && unexpected.isEmpty() && upstream.abandonedConnections() == 0;
+    boolean ok = drained && closed && unexpected.isEmpty() && upstream.abandonedConnections() == 0;
     return ok ? 0 : 1;
   }
 
@@ -304,7 +304,9 @@ public final class SoakRun {
     if (model.startsWith("f-")) {
       UpstreamFault fault = faultOf(model);
       UpstreamFault.Channel channel =
-          model.startsWith("f-r-") ? UpstreamFault.Channel.REASONING : UpstreamFault.Channel.CONTENT;
+          model.startsWith("f-r-")
+              ? UpstreamFault.Channel.REASONING
+              : UpstreamFault.Channel.CONTENT;
       return ex -> fault.play(ex, channel);
     }
     if (model.startsWith("r-")) {
@@ -384,7 +386,8 @@ public final class SoakRun {
     out.append("hybrid-llm-proxy soak run, started ").append(started).append('\n');
     out.append(
         String.format(
-            "duration %.1f min, concurrency %d, 10%% injected upstream faults, 10%% client aborts%n",
+            "duration %.1f min, concurrency %d, 10%% injected upstream faults, 10%% client"
+                + " aborts%n",
             minutes, concurrency));
     out.append("requests sent: ").append(requests.get()).append('\n');
     out.append("outcomes:\n");

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * The upstream faults of the reliability suite, each played by a {@link FaultUpstream} script on
- * an OpenAI-compatible call, streamed ({@code "stream":true}, SSE) or buffered (one JSON answer).
+ * The upstream faults of the reliability suite, each played by a {@link FaultUpstream} script on an
+ * OpenAI-compatible call, streamed ({@code "stream":true}, SSE) or buffered (one JSON answer).
  * Mid-stream faults first send good deltas on the given channel, as a model that breaks off would.
  * {@link #CONNECTION_REFUSED} has no script: it is a backend nobody listens for.
  */
@@ -92,7 +92,8 @@ public enum UpstreamFault {
       case MALFORMED -> {
         if (ex.streaming) {
           goodDeltas(ex, channel, 1);
-          ex.event("{\"id\":\"chatcmpl-broken\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"oo");
+          ex.event(
+              "{\"id\":\"chatcmpl-broken\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"oo");
           ex.awaitHangUp(PATIENCE);
         } else {
           ex.json(200, "{\"id\":\"chatcmpl-broken\",\"choices\":[{\"message\":");
@@ -129,7 +130,8 @@ public enum UpstreamFault {
   private static void goodDeltas(FaultUpstream.Exchange ex, Channel channel, int count) {
     String field = channel == Channel.REASONING ? "reasoning_content" : "content";
     for (int i = 1; i <= count; i++) {
-      ex.event(delta(ex.model, field, (channel == Channel.REASONING ? "Thought " : "Part ") + i + ". "));
+      ex.event(
+          delta(ex.model, field, (channel == Channel.REASONING ? "Thought " : "Part ") + i + ". "));
     }
   }
 
