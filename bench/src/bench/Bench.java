@@ -236,19 +236,22 @@ public final class Bench {
   }
 
   /**
-   * Runs each code path until the JIT settles: buffered load on the proxy until three 2-second
-   * rounds in a row agree within 5 % (at most 60 s), then streams, the hybrid flow and a round of
-   * each other gateway.
+   * Runs each code path until the JIT settles: buffered load on the proxy for at least 45 s and
+   * until three 2-second rounds in a row agree within 5 % (at most 90 s; a cold JIT also gives
+   * steady rates, only lower ones), then streams, the hybrid flow and a round of each other
+   * gateway.
    */
   private void warmUp(List<Gateway> gateways) throws IOException {
     sampler.phase("warmup");
     log("warming up until the proxy's rate settles (JIT, pools)");
     Gateway proxy = gateways.get(1);
-    long deadline = System.nanoTime() + seconds(60, 8);
+    long start = System.nanoTime();
+    long minimum = start + seconds(45, 6);
+    long deadline = start + seconds(90, 10);
     double last = 0;
     int rounds = 0;
     int steady = 0;
-    while (System.nanoTime() < deadline && steady < 2) {
+    while (System.nanoTime() < deadline && (steady < 2 || System.nanoTime() < minimum)) {
       LoadClient.Result r = LoadClient.run(plan(proxy, 16, 0, seconds(2, 1), false, "fast", 0));
       rounds++;
       steady = last > 0 && Math.abs(r.rate() - last) / last < 0.05 ? steady + 1 : 0;

@@ -99,18 +99,25 @@ final class Charts {
         targets.add((String) r.get("target"));
       }
     }
-    String[][] panels = {{"stall_rate", "stalled streams (%)"}, {"ttft_p99_ms", "time to first token p99 (ms)"}};
+    String[][] panels = {{"stall_rate", "stalled streams (%)"}, {"ttft_p99_ms", "time to first token p99 (ms, log scale)"}};
     for (int panel = 0; panel < 2; panel++) {
       String key = panels[panel][0];
+      boolean log = key.equals("ttft_p99_ms");
       int x0 = 80 + panel * (W / 2);
       int y0 = 70;
       int pw = W / 2 - 130;
       int ph = H - 170;
-      double max = key.equals("stall_rate") ? 100 : 0;
+      double min = Double.MAX_VALUE;
+      double max = log ? 0 : 100;
       for (Map<String, Object> r : Report.rows(results, "streams")) {
-        max = Math.max(max, Report.num(r, key) * (key.equals("stall_rate") ? 100 : 1));
+        double v = Report.num(r, key) * (log ? 1 : 100);
+        if (!Double.isNaN(v) && v > 0) {
+          max = Math.max(max, v);
+          min = Math.min(min, v);
+        }
       }
-      max = niceCeiling(max);
+      double lo = log ? Math.pow(10, Math.floor(Math.log10(min == Double.MAX_VALUE ? 1 : min))) : 0;
+      double hi = log ? Math.pow(10, Math.ceil(Math.log10(Math.max(max, lo * 10)))) : niceCeiling(max);
       axes(g, x0, y0, pw, ph, panels[panel][1], "concurrent streams", "");
       int[] xs = new int[Bench.STREAMS.length];
       for (int i = 0; i < xs.length; i++) {
@@ -118,13 +125,23 @@ final class Charts {
         g.setColor(Color.DARK_GRAY);
         centered(g, Integer.toString(Bench.STREAMS[i]), xs[i], y0 + ph + 20);
       }
-      for (int i = 0; i <= 4; i++) {
-        double tick = max * i / 4;
-        int y = y0 + ph - (int) (tick / max * ph);
-        g.setColor(new Color(0xE0, 0xE0, 0xE0));
-        g.drawLine(x0, y, x0 + pw, y);
-        g.setColor(Color.DARK_GRAY);
-        right(g, Report.f(tick), x0 - 6, y + 5);
+      if (log) {
+        for (double tick = lo; tick <= hi * 1.0001; tick *= 10) {
+          int y = logY(tick, lo, hi, y0, ph);
+          g.setColor(new Color(0xE0, 0xE0, 0xE0));
+          g.drawLine(x0, y, x0 + pw, y);
+          g.setColor(Color.DARK_GRAY);
+          right(g, Report.f(tick), x0 - 6, y + 5);
+        }
+      } else {
+        for (int i = 0; i <= 4; i++) {
+          double tick = hi * i / 4;
+          int y = y0 + ph - (int) (tick / hi * ph);
+          g.setColor(new Color(0xE0, 0xE0, 0xE0));
+          g.drawLine(x0, y, x0 + pw, y);
+          g.setColor(Color.DARK_GRAY);
+          right(g, Report.f(tick), x0 - 6, y + 5);
+        }
       }
       for (int t = 0; t < targets.size(); t++) {
         g.setColor(COLORS[t % COLORS.length]);
@@ -133,12 +150,15 @@ final class Charts {
         int lastY = -1;
         for (int i = 0; i < Bench.STREAMS.length; i++) {
           Map<String, Object> r = Report.row(results, "streams", "streams", Bench.STREAMS[i], "target", targets.get(t)).orElse(null);
-          double v = Report.num(r, key) * (key.equals("stall_rate") ? 100 : 1);
+          double v = Report.num(r, key) * (log ? 1 : 100);
           if (Double.isNaN(v)) {
             continue;
           }
-          // spread overlapping points a little so that every target stays visible
-          int y = y0 + ph - (int) (Math.min(v, max) / max * ph) - t * 2;
+          int y =
+              log
+                  ? logY(Math.max(v, lo), lo, hi, y0, ph)
+                  // overlapping zero lines are spread a little so that every target stays visible
+                  : y0 + ph - (int) (Math.min(v, hi) / hi * ph) - (v == 0 ? t * 2 : 0);
           g.fillOval(xs[i] - 4, y - 4, 8, 8);
           if (lastX >= 0) {
             g.drawLine(lastX, lastY, xs[i], y);
