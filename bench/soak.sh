@@ -47,7 +47,14 @@ AUTH_LOCKOUT_FAILURES=0
 SHUTDOWN_GRACE_PERIOD=2
 ENV
 
-stop_server() { "$WLP/bin/server" stop soak >/dev/null 2>&1 || true; }
+PID=""
+stop_server() {
+  "$WLP/bin/server" stop soak >/dev/null 2>&1 || true
+  # if the server's own stop command could not reach it, end the process this script started
+  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+    kill "$PID" 2>/dev/null || true
+  fi
+}
 trap stop_server EXIT
 
 echo "== starting the proxy on 127.0.0.1:$PROXY_PORT"
@@ -59,7 +66,7 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 curl -fsS "http://127.0.0.1:$PROXY_PORT/health/ready" >/dev/null
-PID="$(cat "$WLP/usr/servers/.pid/soak.pid")"
+PID="$(cat "$SERVER/workarea/soak.pid" 2>/dev/null || cat "$WLP/usr/servers/.pid/soak.pid")"
 
 echo "== soaking for $MINUTES min at concurrency $CONCURRENCY (server pid $PID)"
 java -cp target/test-classes it.dev.hybridproxy.SoakRun \
