@@ -93,6 +93,10 @@ public final class Bench {
         case "--skip" -> skip.addAll(List.of(args[++i].split(",")));
         case "--war" -> war = Optional.of(Path.of(args[++i]).toAbsolutePath());
         case "--only" -> only.addAll(List.of(args[++i].split(",")));
+        case "--report" -> {
+          report(Path.of(args[++i]));
+          return;
+        }
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -100,6 +104,19 @@ public final class Bench {
       out = project.resolve("bench/results");
     }
     new Bench(project, out, quick, skip, war, only).run();
+  }
+
+  /** Writes the Markdown summary and charts of a results file again (after a report change). */
+  @SuppressWarnings("unchecked")
+  static void report(Path json) throws IOException {
+    Map<String, Object> results = (Map<String, Object>) JsonReader.read(Files.readString(json));
+    results.put("targets_check", Report.checks(results));
+    String date = json.getFileName().toString().replace(".json", "");
+    Path dir = json.toAbsolutePath().getParent();
+    Files.writeString(json, Json.write(results));
+    Charts.latency(results, dir.resolve(date + "-latency.png"));
+    Charts.streams(results, dir.resolve(date + "-streams.png"));
+    Files.writeString(dir.resolve(date + ".md"), Report.markdown(results, date));
   }
 
   private boolean runs(String group) {
@@ -425,7 +442,10 @@ public final class Bench {
                       "added_ttft_p99_ms", r.ttft.ms(99) - direct.ttft.ms(99),
                       "added_gap_p99_ms", r.gaps.ms(99) - direct.gaps.ms(99),
                       "stall_free", r.completed > 0 && r.stalled == 0 && r.errors == 0,
-                      "cpu_us_per_chunk", r.cpuNanos / 1e3 / Math.max(1, r.completed * (1 + MockUpstream.STREAM_DELTAS)))));
+                      "cpu_us_per_chunk",
+                          r.completed > r.errors
+                              ? r.cpuNanos / 1e3 / (r.completed * (1 + MockUpstream.STREAM_DELTAS))
+                              : Double.NaN)));
     }
     results.put("streams", rows);
   }

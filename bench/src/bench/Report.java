@@ -130,6 +130,9 @@ final class Report {
     if (Double.isNaN(value)) {
       return "–";
     }
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+      return String.format(Locale.ROOT, "%,d", (long) value);
+    }
     double abs = Math.abs(value);
     return String.format(Locale.ROOT, abs >= 1000 ? "%,.0f" : abs >= 100 ? "%.0f" : abs >= 10 ? "%.1f" : "%.2f", value);
   }
@@ -206,7 +209,7 @@ final class Report {
         md.append('\n');
       }
     }
-    md.append("\nCPU used by the gateway's processes per request (µs, from /proc/<pid>/stat; load generator and mock excluded):\n\n| mock | c |");
+    md.append("\nCPU used by the gateway's processes per request (µs, from /proc/<pid>/stat; load generator and mock excluded). It includes the JVM's JIT compiler threads, still busy minutes into a run on 2 shared cores, so read it at the high rates:\n\n| mock | c |");
     targets.stream().filter(t -> !t.equals("direct")).forEach(t -> md.append(' ').append(t).append(" |"));
     md.append("\n|---|---|");
     targets.stream().filter(t -> !t.equals("direct")).forEach(t -> md.append("---|"));
@@ -257,7 +260,7 @@ final class Report {
           .append(f(num(r, "ttft_p99_ms"))).append(direct ? "" : " (" + signed(num(r, "added_ttft_p99_ms")) + ")").append(" | ")
           .append(f(num(r, "gap_p99_ms"))).append(direct ? "" : " (" + signed(num(r, "added_gap_p99_ms")) + ")").append(" | ")
           .append(f(num(r, "max_gap_ms"))).append(" | ")
-          .append(direct ? "" : f(num(r, "cpu_us_per_chunk"))).append(" | ")
+          .append(direct || num(r, "completed") <= num(r, "errors") ? "" : f(num(r, "cpu_us_per_chunk"))).append(" | ")
           .append(num(r, "errors") > 0 ? f(num(r, "errors")) + " (" + r.get("first_error") + ")" : "0").append(" |\n");
     }
 
