@@ -224,7 +224,7 @@ public final class Bench {
           }
 
           sampler.phase("after");
-          Gateways.sleep(quick ? 2000 : 10_000);
+          Gateways.sleep(quick ? 2000 : 30_000);
           memory.put("after_load", sampler.now("proxy"));
           memory.put("peak", sampler.peak("proxy"));
           portkey.ifPresent(p -> memory.put("portkey_peak", sampler.peak("portkey")));

@@ -287,7 +287,7 @@ final class Report {
             md.append("| ").append(when.replace('_', ' ')).append(" | ").append(v instanceof Number n ? f(n.doubleValue()) : v).append(" | |\n");
           }
         });
-    md.append("\n`idle` is measured after the warm-up, `idle at start` right after the server became ready.\n");
+    md.append("\n`idle` is measured after the warm-up, `idle at start` right after the server became ready, `after load` 30 s after the last request.\n");
     return md.toString();
   }
 }
