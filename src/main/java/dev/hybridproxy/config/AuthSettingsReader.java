@@ -41,7 +41,7 @@ public final class AuthSettingsReader {
     }
     Optional<AuthSettings.Jwt> jwt =
         modes.contains(AuthMode.JWT) ? Optional.of(jwt()) : Optional.empty();
-    int failures = integer("auth_lockout_failures", 10, 0);
+    int failures = source.integer("auth_lockout_failures", 10, 0);
     Duration window = seconds("auth_lockout_window", 60);
     Duration lockout = seconds("auth_lockout_duration", 300);
     return new AuthSettings(modes, keys, jwt, failures, window, lockout);
@@ -114,22 +114,6 @@ public final class AuthSettingsReader {
       throw new InvalidSettingException(
           "mp.jwt.verify.publickey.location", value, "an https:// URL, a file: URL or a path");
     }
-  }
-
-  private int integer(String key, int defaultValue, int min) {
-    Optional<String> value = source.get(key);
-    if (value.isEmpty()) {
-      return defaultValue;
-    }
-    try {
-      int parsed = Integer.parseInt(value.get().strip());
-      if (parsed >= min) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new InvalidSettingException(key, value.get(), "an integer >= " + min);
   }
 
   private Duration seconds(String key, long defaultSeconds) {

@@ -144,8 +144,8 @@ public final class RoutingSettingsReader {
   /** {@code planning_phase.*}: empty when disabled; every value is validated either way. */
   public Optional<PlanningPhase> planningPhase(ProxySettings proxy, HybridSettings hybrid) {
     boolean enabled = bool(PLANNING + "enabled", false);
-    int maxTurns = integer(PLANNING + "max_turns", 10, 1);
-    int maxWrites = integer(PLANNING + "max_file_writes", 1, 1);
+    int maxTurns = source.integer(PLANNING + "max_turns", 10, 1);
+    int maxWrites = source.integer(PLANNING + "max_file_writes", 1, 1);
     Map<String, JsonValue> overrides = new LinkedHashMap<>();
     number(PLANNING + "overrides.temperature", BigDecimal.ZERO, BigDecimal.valueOf(2))
         .ifPresent(v -> overrides.put("temperature", v));
@@ -245,22 +245,6 @@ public final class RoutingSettingsReader {
                   default -> throw new InvalidSettingException(key, value, "true or false");
                 })
         .orElse(defaultValue);
-  }
-
-  private int integer(String key, int defaultValue, int min) {
-    Optional<String> value = source.get(key);
-    if (value.isEmpty()) {
-      return defaultValue;
-    }
-    try {
-      int parsed = Integer.parseInt(value.get().strip());
-      if (parsed >= min) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new InvalidSettingException(key, value.get(), "an integer >= " + min);
   }
 
   private Optional<JsonValue> number(String key, BigDecimal min, BigDecimal max) {

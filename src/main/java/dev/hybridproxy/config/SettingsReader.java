@@ -100,14 +100,16 @@ public final class SettingsReader {
         flag("disable_hybrid_backend", defaults.disabled()),
         fraction("reasoning_injection_probability", defaults.probability()),
         flag("hybrid_backend_repeat_messages", defaults.repeatMessages()),
-        integer("hybrid_reasoning_force_initial_turns", defaults.forceInitialTurns(), 0),
+        source.integer("hybrid_reasoning_force_initial_turns", defaults.forceInitialTurns(), 0),
         Duration.ofSeconds(
-            integer("hybrid_reasoning_model_timeout", defaults.reasoningTimeout().toSeconds(), 1)),
+            source.integer(
+                "hybrid_reasoning_model_timeout", defaults.reasoningTimeout().toSeconds(), 1)),
         Duration.ofSeconds(
-            integer("hybrid_execution_model_timeout", defaults.executionTimeout().toSeconds(), 1)),
+            source.integer(
+                "hybrid_execution_model_timeout", defaults.executionTimeout().toSeconds(), 1)),
         latencyThreshold(defaults.latencyThreshold()),
-        integer("hybrid_reasoning_backoff_turns", defaults.backoffTurns(), 0),
-        integer("hybrid_reasoning_max_chars", defaults.maxChars(), 1),
+        source.integer("hybrid_reasoning_backoff_turns", defaults.backoffTurns(), 0),
+        source.integer("hybrid_reasoning_max_chars", defaults.maxChars(), 1),
         failureMode,
         perBackend,
         reasoningOutput().orElse(defaults.output()));
@@ -131,22 +133,6 @@ public final class SettingsReader {
       // reported below
     }
     throw new InvalidSettingException(key, value.get(), "a number from 0 to 1");
-  }
-
-  private int integer(String key, long defaultValue, int min) {
-    Optional<String> value = source.get(key);
-    if (value.isEmpty()) {
-      return (int) defaultValue;
-    }
-    try {
-      int parsed = Integer.parseInt(value.get().strip());
-      if (parsed >= min) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new InvalidSettingException(key, value.get(), "an integer >= " + min);
   }
 
   private Duration latencyThreshold(Duration defaultValue) {

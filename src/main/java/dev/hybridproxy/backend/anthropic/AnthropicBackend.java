@@ -1,5 +1,6 @@
 package dev.hybridproxy.backend.anthropic;
 
+import dev.hybridproxy.backend.AlternatingTurns;
 import dev.hybridproxy.backend.ChatShape;
 import dev.hybridproxy.backend.DataUrl;
 import dev.hybridproxy.backend.http.SseEvent;
@@ -232,8 +233,7 @@ public final class AnthropicBackend implements Backend {
    * land on the same side share one turn (parallel tool results must).
    */
   private static JsonArray toAnthropicMessages(JsonArray messages) {
-    List<String> roles = new ArrayList<>();
-    List<JsonArrayBuilder> turns = new ArrayList<>();
+    AlternatingTurns turns = new AlternatingTurns();
     for (JsonValue value : messages) {
       if (!(value instanceof JsonObject message) || ChatShape.isSystem(message)) {
         continue;
@@ -259,21 +259,9 @@ public final class AnthropicBackend implements Backend {
         case "tool" -> blocks.add(toToolResultBlock(message));
         default -> blocks.addAll(toAnthropicContent(message.get("content")));
       }
-      if (blocks.isEmpty()) {
-        continue;
-      }
-      if (roles.isEmpty() || !roles.get(roles.size() - 1).equals(side)) {
-        roles.add(side);
-        turns.add(Json.createArrayBuilder());
-      }
-      JsonArrayBuilder turn = turns.get(turns.size() - 1);
-      blocks.forEach(turn::add);
+      turns.add(side, blocks);
     }
-    JsonArrayBuilder out = Json.createArrayBuilder();
-    for (int i = 0; i < turns.size(); i++) {
-      out.add(Json.createObjectBuilder().add("role", roles.get(i)).add("content", turns.get(i)));
-    }
-    return out.build();
+    return turns.build("content");
   }
 
   private static List<JsonObject> toAnthropicContent(JsonValue content) {

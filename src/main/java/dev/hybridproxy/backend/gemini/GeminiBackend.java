@@ -1,5 +1,6 @@
 package dev.hybridproxy.backend.gemini;
 
+import dev.hybridproxy.backend.AlternatingTurns;
 import dev.hybridproxy.backend.ChatShape;
 import dev.hybridproxy.backend.DataUrl;
 import dev.hybridproxy.backend.http.SseEvent;
@@ -310,8 +311,7 @@ public final class GeminiBackend implements Backend {
    */
   private static JsonArray toGeminiContents(JsonArray messages) {
     Map<String, String> toolNames = new HashMap<>();
-    List<String> roles = new ArrayList<>();
-    List<JsonArrayBuilder> turns = new ArrayList<>();
+    AlternatingTurns turns = new AlternatingTurns();
     for (JsonValue value : messages) {
       if (!(value instanceof JsonObject message) || ChatShape.isSystem(message)) {
         continue;
@@ -336,21 +336,9 @@ public final class GeminiBackend implements Backend {
         case "tool" -> parts.add(toFunctionResponsePart(message, toolNames));
         default -> parts.addAll(toGeminiParts(message.get("content")));
       }
-      if (parts.isEmpty()) {
-        continue;
-      }
-      if (roles.isEmpty() || !roles.get(roles.size() - 1).equals(side)) {
-        roles.add(side);
-        turns.add(Json.createArrayBuilder());
-      }
-      JsonArrayBuilder turn = turns.get(turns.size() - 1);
-      parts.forEach(turn::add);
+      turns.add(side, parts);
     }
-    JsonArrayBuilder out = Json.createArrayBuilder();
-    for (int i = 0; i < turns.size(); i++) {
-      out.add(Json.createObjectBuilder().add("role", roles.get(i)).add("parts", turns.get(i)));
-    }
-    return out.build();
+    return turns.build("parts");
   }
 
   private static List<JsonObject> toGeminiParts(JsonValue content) {
