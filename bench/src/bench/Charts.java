@@ -44,6 +44,9 @@ final class Charts {
           max = Math.max(max, Report.num(r, "p99_ms"));
         }
       }
+      if (min == Double.MAX_VALUE) {
+        min = 1; // no buffered figures in this run (--only): empty axes, not an endless tick loop
+      }
       double lo = Math.pow(10, Math.floor(Math.log10(Math.max(min, 0.01))));
       double hi = Math.pow(10, Math.ceil(Math.log10(Math.max(max, lo * 10))));
       axes(g, x0, y0, pw, ph, delay + " ms mock", "concurrent connections", "ms");
