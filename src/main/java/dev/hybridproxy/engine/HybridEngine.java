@@ -186,7 +186,6 @@ public final class HybridEngine {
         new UpstreamRequest(body, UpstreamRequest.Leg.REASONING),
         settings.maxChars(),
         settings.reasoningTimeout(),
-        executor,
         timers,
         nanoClock);
   }

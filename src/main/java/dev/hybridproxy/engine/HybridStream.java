@@ -109,7 +109,7 @@ final class HybridStream implements StreamSession {
   private void execute(HybridEngine.Outcome outcome) {
     UpstreamRequest request = engine.executionRequest(plan, outcome);
     long start = engine.nanos();
-    UpstreamCall call = UpstreamCall.start(plan.executionBackend(), request, engine.executor());
+    UpstreamCall call = UpstreamCall.unsent();
     execution = call;
     if (cancelled) {
       call.close();
@@ -117,6 +117,7 @@ final class HybridStream implements StreamSession {
     }
     ChunkStream stream;
     try {
+      call.open(plan.executionBackend(), request); // on this thread: no hand-off to a worker
       stream = call.await();
     } catch (ProxyException e) {
       throw outcome.paid() ? e.forbiddingRetry() : e;

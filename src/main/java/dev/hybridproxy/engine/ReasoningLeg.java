@@ -4,7 +4,6 @@ import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +64,6 @@ final class ReasoningLeg {
   private final UpstreamRequest request;
   private final int maxChars;
   private final Duration timeout;
-  private final Executor executor;
   private final ScheduledExecutorService timers;
   private final LongSupplier nanoClock;
   private volatile UpstreamCall call;
@@ -77,14 +75,12 @@ final class ReasoningLeg {
       UpstreamRequest request,
       int maxChars,
       Duration timeout,
-      Executor executor,
       ScheduledExecutorService timers,
       LongSupplier nanoClock) {
     this.backend = backend;
     this.request = request;
     this.maxChars = maxChars;
     this.timeout = timeout;
-    this.executor = executor;
     this.timers = timers;
     this.nanoClock = nanoClock;
   }
@@ -92,7 +88,7 @@ final class ReasoningLeg {
   Result run(Observer observer) {
     long start = nanoClock.getAsLong();
     ReasoningCapture capture = new ReasoningCapture(maxChars);
-    UpstreamCall current = UpstreamCall.start(backend, request, executor);
+    UpstreamCall current = UpstreamCall.unsent();
     call = current;
     if (cancelled) {
       current.close();
@@ -109,6 +105,7 @@ final class ReasoningLeg {
     boolean cutOff = false;
     long closeNanos = 0;
     try {
+      current.open(backend, request); // on this thread: the leg waits for it anyway
       ChunkStream stream = current.await();
       if (stream != null) {
         observer.opened();

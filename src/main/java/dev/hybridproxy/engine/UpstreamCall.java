@@ -29,7 +29,20 @@ final class UpstreamCall {
     return call;
   }
 
-  private void open(Backend backend, UpstreamRequest request) {
+  /**
+   * A call not sent yet, for a caller that will wait for it anyway: publish it where {@link
+   * #close()} can reach it, then {@link #open} it on the same thread, with no hand-off to a worker.
+   */
+  static UpstreamCall unsent() {
+    return new UpstreamCall();
+  }
+
+  /**
+   * Sends the request on the calling thread and waits for the upstream's headers; a {@link
+   * #close()} from another thread meanwhile interrupts the wait. Nothing is sent when the call was
+   * closed already. The outcome is in {@link #opened()}.
+   */
+  void open(Backend backend, UpstreamRequest request) {
     synchronized (this) {
       if (closed.get()) {
         return; // given up before it was sent
