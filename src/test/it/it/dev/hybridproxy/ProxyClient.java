@@ -63,9 +63,15 @@ public final class ProxyClient {
 
   public HttpResponse<String> post(String path, String body, String... headers)
       throws IOException, InterruptedException {
+    return post(Duration.ofSeconds(30), path, body, headers);
+  }
+
+  /** {@link #post(String, String, String...)} for an answer that may take up to {@code wait}. */
+  public HttpResponse<String> post(Duration wait, String path, String body, String... headers)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri(path))
-            .timeout(Duration.ofSeconds(30))
+            .timeout(wait)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body));
     for (int i = 0; i + 1 < headers.length; i += 2) {
