@@ -112,6 +112,23 @@ class OperationsIT {
     assertThat(metrics).doesNotContain("sk-it-");
   }
 
+  @Test
+  void leavesLibertysPerRequestStatisticsOffAndKeepsTheThreadPool() throws Exception {
+    STUB.script(
+        "metered-twice",
+        ex -> ex.json(200, "{\"id\":\"m\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"metered-twice\",\"choices\":[]}"));
+    assertThat(
+            client
+                .post("v1/chat/completions", "{\"model\":\"mock:metered-twice\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .statusCode())
+        .isEqualTo(200);
+
+    String metrics = serverGet("metrics").body();
+
+    assertThat(metrics).contains("proxy_requests_total{", "threadpool_activeThreads");
+    assertThat(metrics).doesNotContain("http_server_request_duration", "REST_request", "servlet_request");
+  }
+
   private double requestCount(String status) throws Exception {
     String metrics = serverGet("metrics").body();
     Matcher matcher =
