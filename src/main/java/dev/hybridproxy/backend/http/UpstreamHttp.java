@@ -8,6 +8,8 @@ import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.core.Response;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +18,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.glassfish.jersey.client.ClientConfig;
 import org.glassfish.jersey.client.ClientProperties;
 import org.glassfish.jersey.client.JerseyClientBuilder;
@@ -29,6 +32,11 @@ import org.glassfish.jersey.jnh.connector.JavaNetHttpConnectorProvider;
  * client). Turns transport failures into proxy errors that name the backend, never its URL or key.
  */
 public final class UpstreamHttp implements AutoCloseable {
+  private static final Logger LOG = System.getLogger(UpstreamHttp.class.getName());
+
+  /** A URL in an exception message: its query may hold a key (Gemini's {@code ?key=}). */
+  private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S*");
+
   private final Client client;
   private final StallGuard stallGuard;
   private final Telemetry telemetry;
@@ -96,6 +104,7 @@ public final class UpstreamHttp implements AutoCloseable {
       return response;
     } catch (ProcessingException e) {
       ProxyException failure = transportFailure(backend, e, timeout);
+      logUnexpected(backend, failure, e);
       telemetry.upstreamCall(
           backend, failure.status(), Duration.ofNanos(System.nanoTime() - start));
       throw failure;
@@ -108,8 +117,61 @@ public final class UpstreamHttp implements AutoCloseable {
     try {
       return builder(uri, headers, accept, timeout).get();
     } catch (ProcessingException e) {
-      throw transportFailure(backend, e, timeout);
+      ProxyException failure = transportFailure(backend, e, timeout);
+      logUnexpected(backend, failure, e);
+      throw failure;
     }
+  }
+
+  /**
+   * A connection that broke for another reason than a timeout or a refused connection is worth a
+   * line in the log: the client only hears "the connection failed". Not when the proxy itself gave
+   * the call up (the sending thread was interrupted).
+   */
+  private static void logUnexpected(String backend, ProxyException failure, Throwable cause) {
+    if (failure.kind() != ErrorKind.UPSTREAM_ERROR
+        || failure.getMessage().startsWith("Could not connect")
+        || Thread.currentThread().isInterrupted()
+        || causedBy(cause, InterruptedException.class)) {
+      return;
+    }
+    LOG.log(Level.WARNING, "Backend ''{0}'': {1}", backend, describe(cause));
+  }
+
+  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The chain of causes of a transport failure, innermost last, as class names and messages with
+   * any URL taken out.
+   */
+  static String describe(Throwable failure) {
+    StringBuilder text = new StringBuilder("the connection failed");
+    String previous = null;
+    int depth = 0;
+    for (Throwable t = failure;
+        t != null && depth < 6;
+        t = t.getCause() == t ? null : t.getCause()) {
+      text.append(depth++ == 0 ? ": " : " <- ").append(t.getClass().getName());
+      String message = t.getMessage();
+      Throwable cause = t.getCause();
+      boolean repeated =
+          message == null
+              || message.isBlank()
+              || message.equals(previous)
+              || (cause != null && message.equals(cause.toString()));
+      if (!repeated) {
+        text.append(": ").append(URL.matcher(message).replaceAll("<url>"));
+      }
+      previous = message;
+    }
+    return text.toString();
   }
 
   private Invocation.Builder builder(
