@@ -4,6 +4,7 @@ import static dev.hybridproxy.backend.FixtureUpstream.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hybridproxy.backend.FixtureUpstream.Recorded;
 import dev.hybridproxy.backend.http.StallGuard;
@@ -104,6 +105,13 @@ public abstract class BackendContractTest {
    * answer chunk marks the end (the engine's rule for Chat Completions upstreams).
    */
   protected boolean signalsReasoningEnd() {
+    return true;
+  }
+
+  /**
+   * Whether a streamed answer ends with an event of its own ({@code [DONE]}, {@code message_stop}).
+   */
+  protected boolean marksTheEndOfAnAnswer() {
     return true;
   }
 
@@ -227,6 +235,46 @@ public abstract class BackendContractTest {
     Recorded sent = upstream.last();
     assertSent(sent, Call.STREAMING, "streaming.request.json");
     assertThat(sent.header("Accept")).contains("text/event-stream");
+  }
+
+  @Test
+  void readsAFinishedStreamToItsEndSoItsConnectionIsUsedAgain() throws Exception {
+    upstream.on(
+        "",
+        ex -> {
+          ex.writeEvents(fixture(provider(), "streaming.sse"));
+          Thread.sleep(100); // the end of the body comes a little after the end of the answer
+        });
+    Backend backend = adapter();
+
+    for (int i = 0; i < 2; i++) {
+      try (ChunkStream stream = backend.stream(request("streaming.json", model(), Leg.PLAIN))) {
+        assertThat(content(drain(stream))).isEqualTo(ANSWER);
+      }
+    }
+
+    assertThat(upstream.exchanges()).hasSize(2);
+    assertThat(upstream.exchanges().get(1).clientPort)
+        .isEqualTo(upstream.exchanges().get(0).clientPort);
+  }
+
+  @Test
+  void cutsABodyThatGoesOnAfterTheEndOfTheAnswer() throws Exception {
+    assumeTrue(marksTheEndOfAnAnswer(), "this provider's answers end with their body");
+    upstream.on(
+        "",
+        ex -> {
+          ex.writeEvents(fixture(provider(), "streaming.sse"));
+          ex.tickUntilGone(": still here\n\n", Duration.ofSeconds(30));
+        });
+    long start = System.nanoTime();
+
+    try (ChunkStream stream = adapter().stream(request("streaming.json", model(), Leg.PLAIN))) {
+      assertThat(content(drain(stream))).isEqualTo(ANSWER);
+    }
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    assertThat(upstream.exchanges().get(0).disconnected).succeedsWithin(Duration.ofSeconds(10));
   }
 
   @Test

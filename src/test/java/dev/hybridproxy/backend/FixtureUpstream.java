@@ -95,9 +95,13 @@ public final class FixtureUpstream implements AutoCloseable {
     /** Writes that reached the socket. */
     public final AtomicInteger writes = new AtomicInteger();
 
+    /** The client's port: two exchanges with the same one came over the same connection. */
+    public final int clientPort;
+
     Exchange(HttpExchange http, Recorded request) {
       this.http = http;
       this.request = request;
+      this.clientPort = http.getRemoteAddress().getPort();
     }
 
     public Recorded request() {

@@ -9,12 +9,14 @@ import java.util.Deque;
  * A {@link ChunkStream} over an upstream event stream in another protocol. The adapter turns each
  * event into zero or more chunks with {@link #emit(JsonObject)} and says when the answer is over
  * with {@link #finish()}; any failure closes the upstream before it propagates. After {@link
- * #close()} nothing more is returned.
+ * #close()} nothing more is returned; closing an answer that was complete reads the rest of its
+ * body first ({@link UpstreamEventStream#closeAtEnd()}).
  */
 public abstract class TranslatingChunkStream implements ChunkStream {
   private final UpstreamEventStream events;
   private final Deque<JsonObject> pending = new ArrayDeque<>();
   private boolean finished;
+  private volatile boolean ended;
   private volatile boolean closed;
 
   protected TranslatingChunkStream(UpstreamEventStream events) {
@@ -41,7 +43,7 @@ public abstract class TranslatingChunkStream implements ChunkStream {
     try {
       while (pending.isEmpty()) {
         if (finished) {
-          events.close();
+          ended = true;
           return null;
         }
         SseEvent event = events.next();
@@ -69,6 +71,10 @@ public abstract class TranslatingChunkStream implements ChunkStream {
   @Override
   public final void close() {
     closed = true;
-    events.close();
+    if (ended) {
+      events.closeAtEnd();
+    } else {
+      events.close();
+    }
   }
 }

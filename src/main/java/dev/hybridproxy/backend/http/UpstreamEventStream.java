@@ -17,9 +17,17 @@ public final class UpstreamEventStream implements AutoCloseable {
   /** Events larger than this are treated as a malformed stream. */
   public static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
+  /** What is read past the end of an answer, at most, before its connection is given up instead. */
+  static final int MAX_TRAILING_BYTES = 64 * 1024;
+
+  /** How long the end of the body may take to come after the end of the answer. */
+  static final Duration TRAILING_WAIT = Duration.ofSeconds(1);
+
   private final String backend;
   private final Response response;
+  private final InputStream in;
   private final SseDecoder decoder;
+  private final StallGuard guard;
   private final StallGuard.Watch watch;
   private final Duration allowance;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -29,8 +37,9 @@ public final class UpstreamEventStream implements AutoCloseable {
     this.backend = backend;
     this.response = response;
     this.allowance = allowance;
+    this.guard = guard;
     this.watch = guard.watch(allowance, this::closeResponse);
-    InputStream in = response.readEntity(InputStream.class);
+    this.in = response.readEntity(InputStream.class);
     this.decoder = new SseDecoder(in, MAX_EVENT_BYTES);
   }
 
@@ -71,6 +80,34 @@ public final class UpstreamEventStream implements AutoCloseable {
   public void close() {
     watch.release();
     closeResponse();
+  }
+
+  /**
+   * The upstream said the answer is complete ({@code [DONE]}, {@code message_stop}): reads what is
+   * left of the body (the end of the chunked encoding, normally there already), then closes. A
+   * response closed before its last byte cancels its exchange, and the JDK client may then close a
+   * connection that has just gone back to its pool for another request, which fails with
+   * "connection closed locally"; read to its end, the connection is reused whole. A body that goes
+   * on is cut after {@link #MAX_TRAILING_BYTES} or {@link #TRAILING_WAIT}.
+   */
+  public void closeAtEnd() {
+    if (!closed.get()) {
+      watch.release();
+      StallGuard.Watch trailing = guard.watch(TRAILING_WAIT, this::closeResponse);
+      try {
+        byte[] skipped = new byte[4096];
+        long total = 0;
+        int n;
+        while (total <= MAX_TRAILING_BYTES && (n = in.read(skipped)) >= 0) {
+          total += n;
+        }
+      } catch (IOException | RuntimeException e) {
+        // broken or cut: closed below either way
+      } finally {
+        trailing.release();
+      }
+    }
+    close();
   }
 
   private void closeResponse() {

@@ -224,6 +224,7 @@ public final class OpenAiBackend implements Backend {
   private final class OpenAiChunkStream implements ChunkStream {
     private final UpstreamEventStream events;
     private final UpstreamErrors.Hidden secret;
+    private volatile boolean ended;
 
     OpenAiChunkStream(UpstreamEventStream events, UpstreamErrors.Hidden secret) {
       this.events = events;
@@ -235,6 +236,7 @@ public final class OpenAiBackend implements Backend {
       while (true) {
         SseEvent event = events.next();
         if (event == null || event.isDone()) {
+          ended = true;
           return null;
         }
         if (event.data().isBlank()) {
@@ -258,7 +260,11 @@ public final class OpenAiBackend implements Backend {
 
     @Override
     public void close() {
-      events.close();
+      if (ended) {
+        events.closeAtEnd();
+      } else {
+        events.close();
+      }
     }
   }
 }

@@ -83,6 +83,11 @@ class GeminiContractTest extends BackendContractTest {
   }
 
   @Override
+  protected boolean marksTheEndOfAnAnswer() {
+    return false; // streamGenerateContent ends with the body
+  }
+
+  @Override
   protected List<String> expectedModels() {
     return List.of("gemini-2.5-flash", "gemini-2.0-flash");
   }
