@@ -16,7 +16,6 @@ public abstract class TranslatingChunkStream implements ChunkStream {
   private final UpstreamEventStream events;
   private final Deque<JsonObject> pending = new ArrayDeque<>();
   private boolean finished;
-  private volatile boolean ended;
   private volatile boolean closed;
 
   protected TranslatingChunkStream(UpstreamEventStream events) {
@@ -43,7 +42,7 @@ public abstract class TranslatingChunkStream implements ChunkStream {
     try {
       while (pending.isEmpty()) {
         if (finished) {
-          ended = true;
+          events.closeAtEnd();
           return null;
         }
         SseEvent event = events.next();
@@ -71,10 +70,6 @@ public abstract class TranslatingChunkStream implements ChunkStream {
   @Override
   public final void close() {
     closed = true;
-    if (ended) {
-      events.closeAtEnd();
-    } else {
-      events.close();
-    }
+    events.close();
   }
 }

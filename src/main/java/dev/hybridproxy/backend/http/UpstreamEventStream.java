@@ -88,7 +88,8 @@ public final class UpstreamEventStream implements AutoCloseable {
    * response closed before its last byte cancels its exchange, and the JDK client may then close a
    * connection that has just gone back to its pool for another request, which fails with
    * "connection closed locally"; read to its end, the connection is reused whole. A body that goes
-   * on is cut after {@link #MAX_TRAILING_BYTES} or {@link #TRAILING_WAIT}.
+   * on is cut after {@link #MAX_TRAILING_BYTES} or {@link #TRAILING_WAIT}. Only the reading thread
+   * calls it: a thread that gives a call up (a client that left) must never wait for a body.
    */
   public void closeAtEnd() {
     if (!closed.get()) {

@@ -224,7 +224,6 @@ public final class OpenAiBackend implements Backend {
   private final class OpenAiChunkStream implements ChunkStream {
     private final UpstreamEventStream events;
     private final UpstreamErrors.Hidden secret;
-    private volatile boolean ended;
 
     OpenAiChunkStream(UpstreamEventStream events, UpstreamErrors.Hidden secret) {
       this.events = events;
@@ -236,7 +235,7 @@ public final class OpenAiBackend implements Backend {
       while (true) {
         SseEvent event = events.next();
         if (event == null || event.isDone()) {
-          ended = true;
+          events.closeAtEnd();
           return null;
         }
         if (event.data().isBlank()) {
@@ -260,11 +259,7 @@ public final class OpenAiBackend implements Backend {
 
     @Override
     public void close() {
-      if (ended) {
-        events.closeAtEnd();
-      } else {
-        events.close();
-      }
+      events.close();
     }
   }
 }
