@@ -9,8 +9,8 @@ import java.util.Deque;
  * A {@link ChunkStream} over an upstream event stream in another protocol. The adapter turns each
  * event into zero or more chunks with {@link #emit(JsonObject)} and says when the answer is over
  * with {@link #finish()}; any failure closes the upstream before it propagates. After {@link
- * #close()} nothing more is returned; closing an answer that was complete reads the rest of its
- * body first ({@link UpstreamEventStream#closeAtEnd()}).
+ * #close()} nothing more is returned. At the end of the answer the reading thread reads the rest of
+ * the body before it returns {@code null} ({@link UpstreamEventStream#closeAtEnd()}).
  */
 public abstract class TranslatingChunkStream implements ChunkStream {
   private final UpstreamEventStream events;

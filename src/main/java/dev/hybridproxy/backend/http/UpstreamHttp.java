@@ -104,7 +104,7 @@ public final class UpstreamHttp implements AutoCloseable {
       return response;
     } catch (ProcessingException e) {
       ProxyException failure = transportFailure(backend, e, timeout);
-      logUnexpected(backend, failure, e);
+      logUnexpected(backend, e);
       telemetry.upstreamCall(
           backend, failure.status(), Duration.ofNanos(System.nanoTime() - start));
       throw failure;
@@ -118,7 +118,7 @@ public final class UpstreamHttp implements AutoCloseable {
       return builder(uri, headers, accept, timeout).get();
     } catch (ProcessingException e) {
       ProxyException failure = transportFailure(backend, e, timeout);
-      logUnexpected(backend, failure, e);
+      logUnexpected(backend, e);
       throw failure;
     }
   }
@@ -128,23 +128,15 @@ public final class UpstreamHttp implements AutoCloseable {
    * line in the log: the client only hears "the connection failed". Not when the proxy itself gave
    * the call up (the sending thread was interrupted).
    */
-  private static void logUnexpected(String backend, ProxyException failure, Throwable cause) {
-    if (failure.kind() != ErrorKind.UPSTREAM_ERROR
-        || failure.getMessage().startsWith("Could not connect")
-        || Thread.currentThread().isInterrupted()
-        || causedBy(cause, InterruptedException.class)) {
+  private static void logUnexpected(String backend, Throwable failure) {
+    Throwable cause = decisiveCause(failure);
+    if (cause instanceof HttpTimeoutException
+        || isRefusal(cause)
+        || cause instanceof InterruptedException
+        || Thread.currentThread().isInterrupted()) {
       return;
     }
-    LOG.log(Level.WARNING, "Backend ''{0}'': {1}", backend, describe(cause));
-  }
-
-  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
+    LOG.log(Level.WARNING, "Backend ''{0}'': {1}", backend, describe(failure));
   }
 
   /**
@@ -155,9 +147,7 @@ public final class UpstreamHttp implements AutoCloseable {
     StringBuilder text = new StringBuilder("the connection failed");
     String previous = null;
     int depth = 0;
-    for (Throwable t = failure;
-        t != null && depth < 6;
-        t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = failure; t != null && depth < 6; t = t.getCause()) {
       text.append(depth++ == 0 ? ": " : " <- ").append(t.getClass().getName());
       String message = t.getMessage();
       Throwable cause = t.getCause();
@@ -190,13 +180,7 @@ public final class UpstreamHttp implements AutoCloseable {
   /** What a failed connection or an unanswered request means to the client. */
   public static ProxyException transportFailure(
       String backend, Throwable failure, Duration timeout) {
-    Throwable cause = failure;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      if (cause instanceof HttpTimeoutException || cause instanceof ConnectException) {
-        break;
-      }
-      cause = cause.getCause();
-    }
+    Throwable cause = decisiveCause(failure);
     if (cause instanceof HttpConnectTimeoutException) {
       return ProxyException.of(
           ErrorKind.UPSTREAM_TIMEOUT,
@@ -209,7 +193,7 @@ public final class UpstreamHttp implements AutoCloseable {
           "Backend '" + backend + "' did not answer within " + timeout.toSeconds() + " s",
           failure);
     }
-    if (cause instanceof ConnectException || cause instanceof UnresolvedAddressException) {
+    if (isRefusal(cause)) {
       return ProxyException.of(
           ErrorKind.UPSTREAM_ERROR, "Could not connect to backend '" + backend + "'", failure);
     }
@@ -217,6 +201,20 @@ public final class UpstreamHttp implements AutoCloseable {
         ErrorKind.UPSTREAM_ERROR,
         "The connection to backend '" + backend + "' failed: " + cause.getClass().getSimpleName(),
         failure);
+  }
+
+  /** The timeout or refusal in a failure's causes, else its innermost cause. */
+  private static Throwable decisiveCause(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null
+        && !(cause instanceof HttpTimeoutException || cause instanceof ConnectException)) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static boolean isRefusal(Throwable cause) {
+    return cause instanceof ConnectException || cause instanceof UnresolvedAddressException;
   }
 
   @Override
